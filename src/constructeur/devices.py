@@ -1,0 +1,123 @@
+"""Choosing a device: the one place that decides where tensors and models live.
+
+The order is: the ``CONSTRUCTEUR_DEVICE`` environment variable if set (e.g.
+``cpu``, ``cuda:1``), then the accelerator that ``torch.accelerator`` reports
+(CUDA, Apple MPS, XPU…), then the CPU.
+"""
+
+import os
+
+import torch
+
+OVERRIDE_VARIABLE = "CONSTRUCTEUR_DEVICE"
+
+
+def cpu():
+    """The CPU device.
+
+    Example:
+        >>> cpu()
+        device(type='cpu')
+    """
+    return torch.device("cpu")
+
+
+def accelerator_type():
+    """The type of the machine's accelerator (``'cuda'``, ``'mps'``…), or ``None``."""
+    if not torch.accelerator.is_available():
+        return None
+    return torch.accelerator.current_accelerator().type
+
+
+def num_gpus():
+    """The number of accelerator devices on this machine (0 without one).
+
+    Example:
+        >>> num_gpus() >= 0
+        True
+    """
+    return torch.accelerator.device_count() if accelerator_type() else 0
+
+
+def gpu(i=0):
+    """The ``i``-th accelerator device; a French ``RuntimeError`` if absent."""
+    count = num_gpus()
+    if i >= count:
+        raise RuntimeError(
+            f"Accélérateur n° {i} demandé, mais cette machine en a {count}. "
+            "Utilisez try_gpu(), qui se rabat sur le CPU."
+        )
+    return torch.device(accelerator_type(), i)
+
+
+def _override():
+    """The device named by ``CONSTRUCTEUR_DEVICE``, checked, or ``None``."""
+    name = os.environ.get(OVERRIDE_VARIABLE, "").strip()
+    if not name:
+        return None
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(
+            f"{OVERRIDE_VARIABLE}={name!r} n'est pas un périphérique : attendu par exemple "
+            "'cpu', 'cuda', 'cuda:1' ou 'mps'."
+        ) from error
+    if device.type == "cpu":
+        return device
+    if device.type != accelerator_type() or (device.index or 0) >= num_gpus():
+        raise ValueError(
+            f"{OVERRIDE_VARIABLE}={name!r} désigne un périphérique absent : cette machine a "
+            f"{num_gpus()} accélérateur(s) de type {accelerator_type()!r}."
+        )
+    return device
+
+
+def try_gpu(i=0):
+    """The ``i``-th accelerator if it exists, else the CPU.
+
+    ``CONSTRUCTEUR_DEVICE``, when set, wins over both.
+
+    Example:
+        >>> try_gpu(99)  # no machine has a hundred GPUs
+        device(type='cpu')
+    """
+    override = _override()
+    if override is not None:
+        return override
+    return gpu(i) if i < num_gpus() else cpu()
+
+
+def try_all_gpus():
+    """All accelerator devices, or ``[cpu]`` when there are none.
+
+    ``CONSTRUCTEUR_DEVICE``, when set, gives a list of that one device.
+
+    Example:
+        >>> len(try_all_gpus()) >= 1
+        True
+    """
+    override = _override()
+    if override is not None:
+        return [override]
+    return [gpu(i) for i in range(num_gpus())] or [cpu()]
+
+
+def to_device(obj, device):
+    """Move every tensor in nested dicts, lists and tuples to ``device``.
+
+    Containers keep their type; leaves that are not tensors are kept as they are.
+
+    Example:
+        >>> batch = {"x": torch.ones(2), "ids": [1, 2], "pair": (torch.zeros(1), "a")}
+        >>> to_device(batch, cpu())["pair"]
+        (tensor([0.]), 'a')
+    """
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device)
+    if isinstance(obj, dict):
+        return type(obj)((key, to_device(value, device)) for key, value in obj.items())
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*(to_device(item, device) for item in obj))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_device(item, device) for item in obj)
+    return obj

@@ -1,0 +1,42 @@
+import torch
+
+from constructeur.layers import CenteredLayer, MyLinear
+
+
+def test_centered_layer_has_zero_mean_and_no_parameters():
+    layer = CenteredLayer()
+    out = layer(torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0]))
+    assert torch.equal(out, torch.tensor([-2.0, -1.0, 0.0, 1.0, 2.0]))
+    assert list(layer.parameters()) == []
+
+
+def test_my_linear_is_affine_and_matches_nn_functional():
+    torch.manual_seed(0)
+    layer = MyLinear(5, 3)
+    assert layer.weight.shape == (5, 3) and layer.bias.shape == (3,)
+    X = torch.rand(2, 5)
+    expected = torch.nn.functional.linear(X, layer.weight.T, layer.bias)
+    torch.testing.assert_close(layer(X), expected)
+
+
+def test_my_linear_gradients_reach_weight_and_bias():
+    layer = MyLinear(4, 2)
+    layer(torch.rand(3, 4)).sum().backward()
+    assert layer.weight.grad is not None and layer.weight.grad.abs().sum() > 0
+    assert torch.equal(layer.bias.grad, torch.full((2,), 3.0))
+
+
+def test_my_linear_trains_with_sgd():
+    torch.manual_seed(0)
+    X = torch.randn(64, 3)
+    y = X @ torch.tensor([[2.0], [-1.0], [0.5]]) + 0.3
+    layer = MyLinear(3, 1)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+    losses = []
+    for _ in range(20):
+        loss = ((layer(X) - y) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.1 * losses[0]
