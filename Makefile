@@ -12,8 +12,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
 	touch $(STAMP)
 
-book: $(STAMP)
+MATHJAX_VERSION := 3.2.2
+MATHJAX := vendor/mathjax/es5/tex-mml-chtml.js
+
+book: $(STAMP) $(MATHJAX)
 	jupyter-book build . --warningiserror --nitpick --keep-going
+
+# MathJax is served by the book itself (no CDN), so the book reads offline.
+$(MATHJAX):
+	rm -rf vendor/mathjax && mkdir -p vendor/mathjax
+	npm pack --silent --pack-destination vendor mathjax@$(MATHJAX_VERSION) >/dev/null
+	tar -xzf vendor/mathjax-$(MATHJAX_VERSION).tgz -C vendor/mathjax --strip-components=1 package/es5 package/LICENSE
+	rm vendor/mathjax-$(MATHJAX_VERSION).tgz
 
 test: book
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \

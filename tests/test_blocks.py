@@ -36,6 +36,15 @@ def test_my_sequential_len_and_indexing():
     assert net[0:2][0] is first
 
 
+def test_my_sequential_applies_a_module_given_twice_twice():
+    torch.manual_seed(0)
+    shared = nn.Linear(3, 3)
+    net = MySequential(shared, nn.Tanh(), shared)
+    X = torch.rand(2, 3)
+    assert torch.equal(net(X), shared(torch.tanh(shared(X))))
+    assert net[2] is shared and len(net) == 3
+
+
 def test_fixed_hidden_mlp_weight_is_a_buffer_not_a_parameter():
     net = FixedHiddenMLP()
     assert "rand_weight" in dict(net.named_buffers())

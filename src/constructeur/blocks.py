@@ -51,7 +51,7 @@ class MySequential(nn.Module):
             self.add_module(str(index), module)
 
     def forward(self, X):
-        for module in self.children():
+        for module in self._modules.values():
             X = module(X)
         return X
 
@@ -59,7 +59,7 @@ class MySequential(nn.Module):
         return len(self._modules)
 
     def __getitem__(self, index):
-        return list(self.children())[index]
+        return list(self._modules.values())[index]
 
 
 class FixedHiddenMLP(nn.Module):

@@ -59,14 +59,14 @@ def _override():
         device = torch.device(name)
     except RuntimeError as error:
         raise ValueError(
-            f"{OVERRIDE_VARIABLE}={name!r} n'est pas un périphérique : attendu par exemple "
+            f"{OVERRIDE_VARIABLE}={name!r} n'est pas un périphérique : attendu par exemple "
             "'cpu', 'cuda', 'cuda:1' ou 'mps'."
         ) from error
     if device.type == "cpu":
         return device
     if device.type != accelerator_type() or (device.index or 0) >= num_gpus():
         raise ValueError(
-            f"{OVERRIDE_VARIABLE}={name!r} désigne un périphérique absent : cette machine a "
+            f"{OVERRIDE_VARIABLE}={name!r} désigne un périphérique absent : cette machine a "
             f"{num_gpus()} accélérateur(s) de type {accelerator_type()!r}."
         )
     return device

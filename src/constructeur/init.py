@@ -21,7 +21,7 @@ def is_linear(module):
         return False
     if is_lazy(module.weight):
         raise RuntimeError(
-            "Impossible d'initialiser une couche paresseuse avant le passage à vide : "
+            "Impossible d'initialiser une couche paresseuse avant le passage à vide : "
             f"attendu des paramètres de forme connue, trouvé {module!r} non initialisée. "
             "Faites d'abord passer un exemple d'entrée dans le réseau (voir constructeur.lazy.materialize)."
         )

@@ -67,12 +67,12 @@ def _explained_load_errors(path):
         unsafe = _unsafe_globals(path)
         if unsafe:
             raise CheckpointError(
-                f"{path} fait référence à des objets Python non autorisés ({', '.join(unsafe)}) : "
+                f"{path} fait référence à des objets Python non autorisés ({', '.join(unsafe)}) : "
                 "attendu des tenseurs et des conteneurs simples. Chargement refusé, rien n'a été exécuté."
             ) from error
         raise CheckpointError(
-            f"{path} est tronqué ou corrompu : attendu un fichier complet écrit par torch.save "
-            f"ou safetensors. Détail : {error}"
+            f"{path} est tronqué ou corrompu : attendu un fichier complet écrit par torch.save "
+            f"ou safetensors. Détail : {error}"
         ) from error
 
 
@@ -184,7 +184,7 @@ def load_checkpoint(path, model, optimizer=None, map_location="cpu"):
     checkpoint = load_tensors(path, map_location=map_location)
     if not isinstance(checkpoint, dict) or not {"model", "metadata"} <= checkpoint.keys():
         raise CheckpointError(
-            f"{path} n'est pas un point de contrôle : attendu un dictionnaire avec les clés "
+            f"{path} n'est pas un point de contrôle : attendu un dictionnaire avec les clés "
             f"'model' et 'metadata', trouvé {type(checkpoint).__name__}."
         )
     model.load_state_dict(checkpoint["model"])

@@ -35,8 +35,8 @@ def materialize(net, *example_inputs, init=None):
     except RuntimeError as error:
         shapes = ", ".join(str(tuple(x.shape)) for x in example_inputs)
         raise ValueError(
-            "Le passage à vide a échoué : les entrées d'exemple ne conviennent pas au réseau "
-            f"(formes trouvées : {shapes}). Détail de PyTorch : {error}"
+            "Le passage à vide a échoué : les entrées d'exemple ne conviennent pas au réseau "
+            f"(formes trouvées : {shapes}). Détail de PyTorch : {error}"
         ) from error
     if init is not None:
         net.apply(init)

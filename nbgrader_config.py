@@ -1,0 +1,26 @@
+"""nbgrader settings of the course, shared by instructors and by ``constructeur check``.
+
+Paths are relative to this folder, so the course works wherever it is cloned. The
+gradebook defaults to SQLite ``gradebook.db`` here; past one machine, set
+``c.CourseDirectory.db_url`` to a PostgreSQL URL in a local config instead.
+"""
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+# solutions/<a>/<a>.ipynb (solutions and hidden tests) -> exercises/<a>/<a>.ipynb
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+
+# Every notebook runs in the standard Python kernel.
+c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
+
+# Grading: a time limit per cell, so an endless loop costs one cell, not the whole run.
+c.ExecutePreprocessor.timeout = 60
+c.ExecutePreprocessor.kernel_name = "python3"
+
+# A deleted test cell comes back from the source and is graded anyway.
+c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.missing_cell_notification = (
+    "Cette cellule ({cell_id}) manquait dans la copie ; nbgrader l'a rétablie.\n\n"
+)

@@ -1,0 +1,60 @@
+"""The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check --all``."""
+
+import argparse
+from pathlib import Path
+
+from .course import CheckError, Course
+from .grading import grade_notebook
+from .report import points, render
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="constructeur", description="Outils du « Guide du constructeur ».")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    check = commands.add_parser(
+        "check",
+        help="note une copie de vos carnets d'exercices",
+        description=(
+            "Note une copie de chaque carnet avec les tests du cours (tests cachés compris), "
+            "comme le ferait « nbgrader autograde ». Vos fichiers ne sont jamais modifiés. "
+            "Code de sortie 0 seulement si tous les points sont obtenus."
+        ),
+    )
+    check.add_argument("notebooks", nargs="*", type=Path, metavar="CARNET", help="carnet(s) à noter")
+    check.add_argument("--all", action="store_true", help="noter tous les carnets distribués du cours")
+    check.add_argument(
+        "--timeout", type=int, metavar="SECONDES", help="délai maximal par cellule (défaut : celui du cours)"
+    )
+    return parser
+
+
+def check(notebooks, timeout=None):
+    """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
+    score = max_score = 0.0
+    failed = False
+    for notebook in notebooks:
+        try:
+            grading = grade_notebook(notebook, timeout=timeout)
+        except CheckError as error:
+            print(f"Carnet {notebook}\u00a0: impossible de le noter\u00a0: {error}")
+            failed = True
+        else:
+            print(render(grading))
+            score, max_score = score + grading.score, max_score + grading.max_score
+        print()
+    if len(notebooks) > 1:
+        print(f"Total général\u00a0: {points(score, max_score)}")
+    return 0 if not failed and score == max_score else 1
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.timeout is not None and args.timeout < 1:
+        parser.error("--timeout\u00a0: il faut au moins 1 seconde")
+    notebooks = list(args.notebooks)
+    if args.all:
+        notebooks += Course.around(Path.cwd()).released_notebooks()
+    if not notebooks:
+        parser.error("indiquez au moins un carnet, ou --all")
+    return check(notebooks, timeout=args.timeout)

@@ -1,0 +1,75 @@
+"""Find the nbgrader course around a notebook, its settings and its assignments.
+
+The course is the nearest folder, going up from the notebook, that holds
+``nbgrader_config.py`` (else the current folder). Its settings are read with
+traitlets, as nbgrader reads them, and its paths come from nbgrader's own
+``CourseDirectory``, so the check looks where an instructor's ``nbgrader`` looks.
+"""
+
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+class CheckError(Exception):
+    """A notebook cannot be graded; the message, in French, says why."""
+
+
+class Course:
+    """An nbgrader course: a root folder and the settings of its ``nbgrader_config.py``.
+
+    Args:
+        root: the course folder.
+
+    Example:
+        >>> course = Course.around("exercises/blocks/blocks.ipynb")  # doctest: +SKIP
+        >>> course.source_notebook("blocks")  # doctest: +SKIP
+        PosixPath('.../solutions/blocks/blocks.ipynb')
+    """
+
+    def __init__(self, root):
+        self.root = Path(root).resolve()
+        self.config = Config()
+        if (self.root / CONFIG_FILE).is_file():
+            self.config = PyFileConfigLoader(CONFIG_FILE, path=str(self.root)).load_config()
+        self.directories = CourseDirectory(config=self.config, root=str(self.root))
+
+    @classmethod
+    def around(cls, start):
+        """The course holding ``start`` (a notebook or a folder): the nearest folder, from
+        ``start`` up, with a config file; else the current folder."""
+        start = Path(start).resolve()
+        for folder in (start, *start.parents):
+            if (folder / CONFIG_FILE).is_file():
+                return cls(folder)
+        return cls(Path.cwd())
+
+    def _notebook(self, step, assignment):
+        folder = self.directories.format_path(step, ".", assignment)
+        return Path(folder).resolve() / f"{assignment}.ipynb"
+
+    def assignments(self):
+        """Names of the assignments ``a`` that have a source ``<source>/a/a.ipynb``, sorted."""
+        source = Path(self.directories.format_path(self.directories.source_directory, ".", "."))
+        return sorted(p.name for p in source.resolve().glob("*") if (p / f"{p.name}.ipynb").is_file())
+
+    def source_notebook(self, assignment):
+        """The source notebook (solutions and hidden tests) of ``assignment``."""
+        path = self._notebook(self.directories.source_directory, assignment)
+        if not path.is_file():
+            known = ", ".join(f"« {name} »" for name in self.assignments()) or "aucun"
+            raise CheckError(
+                f"ce carnet n'appartient à aucun exercice du cours {self.root}\u00a0: "
+                f"« {assignment} » n'y est pas un devoir (devoirs connus\u00a0: {known}). "
+                "Gardez au carnet le nom sous lequel il a été distribué."
+            )
+        return path
+
+    def released_notebooks(self):
+        """The learner notebooks of every assignment, where they exist."""
+        paths = (self._notebook(self.directories.release_directory, a) for a in self.assignments())
+        return [path for path in paths if path.is_file()]

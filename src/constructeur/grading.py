@@ -1,0 +1,279 @@
+"""Grade a copy of a learner's notebook the way ``nbgrader autograde`` grades it.
+
+Everything runs in this process, in a throw-away course: a fresh SQLite gradebook in
+memory is filled from the source notebook (solutions and hidden tests) by the
+preprocessors of ``nbgrader generate_assignment``; the learner's copy then goes through
+the preprocessors of ``nbgrader autograde`` (sanitizing, which restores locked cells and
+tests from the gradebook, then execution), and ``nbgrader.utils.determine_grade`` scores
+each test cell. Only autograde's writes to the instructor's gradebook are left out, so
+the check and the instructor reach the same verdict. The learner's file is only read.
+"""
+
+import logging
+import shutil
+import tempfile
+import uuid
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import DeadKernelError
+from nbgrader import utils
+from nbgrader.api import Base, Gradebook
+from nbgrader.converters import Autograde, GenerateAssignment
+from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
+from sqlalchemy import StaticPool, create_engine
+from traitlets.config import Config
+
+from .course import CheckError, Course
+
+STUDENT = "learner"
+SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
+TIMEOUT_ERROR = Execute.class_traits()["error_on_timeout"].make_dynamic_default()["ename"]
+
+# nbgrader's warnings (changed checksums...) are turned into French notes instead.
+_LOG = logging.getLogger(__name__)
+_LOG.addHandler(logging.NullHandler())
+_LOG.propagate = False
+
+
+def _defaults(converter, trait):
+    return converter.class_traits()[trait].make_dynamic_default()
+
+
+GENERATE = _defaults(GenerateAssignment, "preprocessors")
+SANITIZE = _defaults(Autograde, "sanitize_preprocessors")
+AUTOGRADE = [
+    pp
+    for pp in _defaults(Autograde, "autograde_preprocessors")
+    if pp not in (SaveAutoGrades, AssignLatePenalties)  # they write to the instructor's gradebook
+]
+
+
+@dataclass
+class CellGrade:
+    """The score of one test cell; ``failure`` (French) is None when it has every point."""
+
+    grade_id: str
+    exercise: str
+    score: float
+    max_score: float
+    failure: str | None = None
+
+
+@dataclass
+class Grading:
+    """The grades of one notebook, plus French notes on what was repaired or went wrong."""
+
+    notebook: Path
+    assignment: str
+    cells: list[CellGrade] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self):
+        return sum(cell.score for cell in self.cells)
+
+    @property
+    def max_score(self):
+        return sum(cell.max_score for cell in self.cells)
+
+
+def read_notebook(path):
+    """Read a notebook, or raise CheckError with a French explanation."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckError(f"fichier introuvable\u00a0: {path}")
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except nbformat.reader.NotJSONError:
+        raise CheckError(
+            f"{path} n'est pas un carnet Jupyter lisible\u00a0: son contenu n'est pas du JSON "
+            "valide (fichier tronqué ou modifié hors de Jupyter\u00a0?). Récupérez le carnet "
+            "distribué et recopiez-y vos réponses."
+        ) from None
+    except Exception as error:  # nbformat raises many kinds of errors for malformed files
+        raise CheckError(
+            f"{path} n'est pas un carnet Jupyter valide ({type(error).__name__})."
+        ) from None
+    return nb
+
+
+def _run(preprocessors, nb, resources, config):
+    for preprocessor in preprocessors:
+        nb, resources = preprocessor(config=config, log=_LOG)(nb, resources)
+    return nb
+
+
+def _label(cell, index):
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"« {grade_id} »" if grade_id else f"n°\u00a0{index + 1}"
+
+
+def _tampering(released, originals, learner):
+    """French notes on the cells of the released notebook that the learner deleted, and
+    on its locked cells that the learner changed.
+
+    A locked cell is intact when its checksum is the released one, or the one of the
+    source (``originals``: grade_id -> checksum), as in the instructor's own notebook.
+    """
+    found = {
+        cell.metadata.nbgrader["grade_id"]: cell
+        for cell in learner.cells
+        if "grade_id" in cell.metadata.get("nbgrader", {})
+    }
+    notes = []
+    for cell in released.cells:
+        if "grade_id" not in cell.metadata.get("nbgrader", {}):
+            continue
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        kind = "de test" if utils.is_grade(cell) else "verrouillée" if utils.is_locked(cell) else "de réponse"
+        if grade_id not in found:
+            repair = (
+                "nbgrader l'a rétablie pour la correction"
+                if utils.is_grade(cell)
+                else "la correction s'est faite sans elle\u202f; recopiez-la depuis le carnet distribué"
+            )
+            notes.append(f"La cellule {kind} « {grade_id} » a été supprimée\u00a0: {repair}.")
+        elif utils.is_locked(cell) and utils.compute_checksum(found[grade_id]) not in (cell.metadata.nbgrader["checksum"], originals[grade_id]):
+            notes.append(
+                f"La cellule {kind} « {grade_id} » a été modifiée\u00a0: "
+                "c'est sa version d'origine qui a servi à la correction."
+            )
+    return notes
+
+
+def _errors(cell):
+    return [output for output in cell.get("outputs", []) if output.output_type == "error"]
+
+
+def _timed_out(cell):
+    return any(output.ename == TIMEOUT_ERROR for output in _errors(cell))
+
+
+def _error_notes(nb, timeout):
+    """French notes on interrupted cells, syntax errors, and errors outside test cells."""
+    notes = []
+    for index, cell in enumerate(nb.cells):
+        if _timed_out(cell):  # its other error is the KeyboardInterrupt that stopped it
+            notes.append(
+                f"La cellule {_label(cell, index)} a dépassé le délai de {timeout}\u00a0s et a été "
+                "interrompue (boucle sans fin\u00a0?)."
+            )
+            continue
+        for output in _errors(cell):
+            if output.ename in SYNTAX_ERRORS:
+                notes.append(f"Erreur de syntaxe dans la cellule {_label(cell, index)}\u00a0: {output.evalue}.")
+            elif not utils.is_grade(cell) and output.ename != "NotImplementedError":  # a stub left as is
+                notes.append(
+                    f"La cellule {_label(cell, index)} a levé {output.ename}\u00a0: {_first_line(output.evalue)}"
+                )
+    return notes
+
+
+def _first_line(text, width=160):
+    line = (text.strip().splitlines() or [""])[0]
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _failure(cell):
+    """Why a test cell lost points, in one French line."""
+    if _timed_out(cell):
+        return "délai dépassé, cellule interrompue"
+    for output in cell.outputs:
+        if output.output_type == "error":
+            if output.ename == "NotImplementedError":
+                return "pas encore fait (NotImplementedError)"
+            message = _first_line(output.evalue)
+            return f"{output.ename}\u00a0: {message}" if message else output.ename
+        if output.output_type == "stream" and output.name == "stderr":
+            return f"sortie d'erreur\u00a0: {_first_line(output.text)}"
+    return "points partiels"
+
+
+def exercise_of(grade_id, names):
+    """The fixed name a test cell ``test_<name>[_<suffix>]`` checks (longest match)."""
+    matches = [n for n in names if grade_id == f"test_{n}" or grade_id.startswith(f"test_{n}_")]
+    return max(matches, key=len, default=grade_id)
+
+
+@contextmanager
+def _throwaway_gradebook():
+    """The URL of an empty nbgrader gradebook in memory, alive until the block ends."""
+    url = f"sqlite:///file:constructeur-{uuid.uuid4().hex}?mode=memory&cache=shared&uri=true"
+    engine = create_engine(url, poolclass=StaticPool)
+    with engine.connect() as anchor:  # an in-memory database lives as long as one connection
+        # With its tables there, a gradebook does not run the `alembic` program to stamp
+        # a schema version, which a throw-away gradebook does not need.
+        Base.metadata.create_all(anchor)
+        anchor.commit()
+        with warnings.catch_warnings():  # nbgrader's engines let SQLAlchemy pick their pool
+            warnings.filterwarnings("ignore", message="Selection of the SingletonThreadPool")
+            yield url
+    engine.dispose()
+
+
+def grade_notebook(path, timeout=None):
+    """Grade a copy of the learner's notebook at ``path`` against the course's tests.
+
+    Args:
+        path: the learner's notebook; its name (without ``.ipynb``) is the assignment.
+        timeout: time limit per cell in seconds (default: the course's setting).
+
+    Returns:
+        a Grading. Raises CheckError (French message) when the notebook cannot be graded.
+    """
+    path = Path(path)
+    course = Course.around(path)
+    assignment = path.stem
+    learner = read_notebook(path)
+    source_path = course.source_notebook(assignment)
+    source = nbformat.read(source_path, as_version=4)
+    names = [cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_solution(cell)]
+    config = Config(course.config)
+    if timeout is not None:
+        config.Execute.timeout = timeout
+
+    with _throwaway_gradebook() as db_url, tempfile.TemporaryDirectory(prefix="constructeur-") as tmp:
+        workdir = Path(tmp) / assignment
+        ignore = shutil.ignore_patterns("*.ipynb", *course.directories.ignore)
+        shutil.copytree(source_path.parent, workdir, ignore=ignore)  # data files, as autograde does
+        with Gradebook(db_url) as gradebook:
+            gradebook.update_or_create_assignment(assignment)
+        resources = {
+            "nbgrader": {"assignment": assignment, "notebook": assignment, "student": STUDENT, "db_url": db_url},
+            "metadata": {"path": str(workdir)},
+        }
+        released = _run(GENERATE, source, resources, config)
+        with Gradebook(db_url) as gradebook:
+            originals = {c.name: c.checksum for c in gradebook.find_notebook(assignment, assignment).source_cells}
+        notes = _tampering(released, originals, learner)
+        try:
+            graded = _run(SANITIZE, learner, resources, config)
+        except KeyError:  # nbgrader puts a deleted test back after the cell before it, if any
+            raise CheckError(
+                "des cellules du carnet distribué manquent et nbgrader ne peut pas les remettre "
+                "en place\u00a0: " + " ".join(notes) + " Recopiez-les depuis le carnet distribué."
+            ) from None
+        try:
+            with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                graded = _run(AUTOGRADE, graded, resources, config)
+        except DeadKernelError:
+            raise CheckError(
+                f"le noyau Python s'est arrêté pendant l'exécution de {path}\u202f; "
+                "le carnet quitte-t-il Python ou épuise-t-il la mémoire\u00a0?"
+            ) from None
+    graded = nbformat.from_dict(graded)  # cells put back by nbgrader hold plain dicts
+
+    grading = Grading(path, assignment, notes=notes + _error_notes(graded, Execute(config=config).timeout))
+    for cell in graded.cells:
+        if utils.is_grade(cell):
+            score, max_score = utils.determine_grade(cell, _LOG)
+            score = score or 0.0  # None: a manually graded answer, worth nothing here
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            failure = None if score == max_score else _failure(cell)
+            grading.cells.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
+    return grading

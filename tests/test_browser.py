@@ -1,0 +1,205 @@
+"""The built book in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Build the book first (`make book`); run with `pytest -m browser tests/test_browser.py`.
+Every request is checked: the book must read offline, from 127.0.0.1 alone.
+"""
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOST = "127.0.0.1"
+
+# The French title of each page, as the design fixes it.
+TITLES = {
+    "book/index": "Guide du constructeur",
+    "book/model-construction": "Couches et modules",
+    "book/parameters": "Gestion des paramètres",
+    "book/init-param": "Initialisation des paramètres",
+    "book/lazy-init": "Initialisation paresseuse",
+    "book/custom-layer": "Couches personnalisées",
+    "book/read-write": "Lecture et écriture de fichiers",
+    "book/use-gpu": "GPU",
+    "search": "Recherche",
+}
+
+# Console messages the theme itself logs, allowed by their exact text.
+ALLOWED_CONSOLE = {
+    # pydata-sphinx-theme 0.17, on a first visit (no light/dark mode stored yet):
+    # it then falls back to the "auto" mode, which is what we want.
+    "Got invalid theme mode: . Resetting to auto.": "premier passage, mode auto",
+}
+
+
+def reading_order():
+    """The pages in reading order, as `_toc.yml` lists them."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [chapter["file"] for chapter in toc["chapters"]]
+
+
+PAGES = list(TITLES)
+SECTIONS = reading_order()[1:]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    """Base URL of `_build/html`, served on a free local port."""
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"{HTML / 'index.html'} est absent : construisez le livre (make book).")
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://{HOST}:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} est absent : installez-le avec `apt-get install chromium`.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Recorder:
+    """Everything that went wrong while a page loaded."""
+
+    def __init__(self, page):
+        self.problems = []
+        page.on("requestfailed", lambda r: self.problems.append(f"échec : {r.url} ({r.failure})"))
+        page.on("response", self.on_response)
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"exception : {error}"))
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status} : {response.url}")
+
+    def on_console(self, message):
+        if message.type == "error" and message.text not in ALLOWED_CONSOLE:
+            self.problems.append(f"console : {message.text}")
+
+
+def route_local_only(route, problems):
+    """Serve local requests; refuse, and record, any request that leaves 127.0.0.1."""
+    url = urlsplit(route.request.url)
+    if url.scheme in ("http", "https") and url.hostname != HOST:
+        problems.append(f"requête externe : {route.request.url}")
+        route.abort()
+    else:
+        route.continue_()
+
+
+@pytest.fixture
+def page(site, browser):
+    context = browser.new_context(base_url=site, locale="fr-FR")
+    page = context.new_page()
+    page.recorder = Recorder(page)
+    context.route("**/*", lambda route: route_local_only(route, page.recorder.problems))
+    yield page
+    context.close()
+
+
+def visit(page, path):
+    page.goto(path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def assert_clean(page):
+    problems = page.recorder.problems
+    assert not problems, "\n".join(problems)
+
+
+def title(page):
+    """The page's visible h1 (the theme keeps a second one for printing)."""
+    return page.locator("main h1:visible").first.inner_text().strip()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_reads_offline_in_french(page, name):
+    visit(page, f"{name}.html")
+    assert title(page) == TITLES[name]
+    if name in SECTIONS:
+        assert page.locator("main .cell_output").count() >= 1, "aucune sortie de code"
+    maths = page.locator("main .math").count()
+    if maths:
+        page.wait_for_selector("main mjx-container", timeout=15_000)
+        assert page.locator("main mjx-container").count() >= maths
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_accessibility_violation(page, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    visit(page, f"{name}.html")
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}) : {v['help']} ; {[n['target'] for n in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+
+
+def test_next_and_previous_follow_the_table_of_contents(page):
+    order = reading_order()
+    visit(page, "index.html")
+    assert page.url.endswith(f"{order[0]}.html"), "la racine ne mène pas à l'ouverture"
+    for name in order[1:]:
+        page.locator("a.right-next", has_text="suivant").click()
+        page.wait_for_url(f"**/{name}.html")
+        assert title(page) == TITLES[name]
+    for name in reversed(order[:-1]):
+        page.locator("a.left-prev", has_text="précédent").click()
+        page.wait_for_url(f"**/{name}.html")
+        assert title(page) == TITLES[name]
+    assert_clean(page)
+
+
+def test_search_finds_lazylinear(page):
+    visit(page, "search.html?q=LazyLinear")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() >= 1
+    assert_clean(page)
+
+
+def test_capture_of_a_section(page):
+    """A screenshot in the build, for a human to look at."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visit(page, f"{SECTIONS[0]}.html")
+    capture = HTML / "_static" / "capture.png"
+    page.screenshot(path=str(capture))
+    assert capture.stat().st_size > 10_000

@@ -1,0 +1,140 @@
+"""The graders are right: every wrong variant of a fixed name loses points, every right
+variant gets them all (see tests/variants/<assignment>.py).
+
+One Jupyter kernel per assignment runs the setup and solution cells of the source
+notebook; then, for each variant: its source in place of the solution cell, every test
+cell of its name (visible and hidden), scored by nbgrader's ``determine_grade``, and the
+original solution cell again.
+"""
+
+import copy
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbgrader import utils
+
+from constructeur.grading import exercise_of
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
+
+
+def _source(assignment):
+    return nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def _variants(assignment):
+    path = ROOT / "tests" / "variants" / f"{assignment}.py"
+    if not path.is_file():
+        return {}, {}
+    spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG, module.RIGHT
+
+
+def _cases(kind):
+    cases = []
+    for assignment in ASSIGNMENTS:
+        variants = _variants(assignment)[kind == "right"]
+        for name, sources in sorted(variants.items()):
+            for description, source in sources.items():
+                cases.append(pytest.param(assignment, name, source, id=f"{assignment}-{name}-{description}"))
+    return cases
+
+
+class Harness:
+    """A kernel that ran the setup and solution cells of an assignment's source notebook."""
+
+    def __init__(self, assignment, workdir):
+        self.assignment = assignment
+        self.nb = _source(assignment)
+        self.solutions = {c.metadata.nbgrader["grade_id"]: c for c in self.nb.cells if utils.is_solution(c)}
+        self.tests = [c for c in self.nb.cells if utils.is_grade(c)]
+        self.client = NotebookClient(
+            self.nb,
+            kernel_name=self.nb.metadata.kernelspec.name,
+            timeout=60,
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+
+    def run(self, source):
+        """Execute ``source`` in the kernel; the executed cell (with its outputs)."""
+        cell = nbformat.v4.new_code_cell(source)
+        self.client.execute_cell(cell, 0)
+        return cell
+
+    def start(self):
+        for cell in self.nb.cells:
+            if cell.cell_type == "code" and (utils.is_solution(cell) or utils.is_locked(cell) and not utils.is_grade(cell)):
+                assert not _errors(self.run(cell.source)), f"cellule {cell.metadata.nbgrader['grade_id']}"
+
+    def test_cells(self, name):
+        return [c for c in self.tests if exercise_of(c.metadata.nbgrader["grade_id"], self.solutions) == name]
+
+    def grade(self, name, source):
+        """Run ``source`` in place of the solution cell of ``name``, then the test cells of
+        ``name``; {grade_id: (score, max_score)}. The original solution is put back."""
+        self.run(f"globals().pop({name!r}, None)")  # a variant that defines nothing must not pass
+        variant = self.run(source)
+        scores = {}
+        for test in self.test_cells(name):
+            executed = copy.deepcopy(test)
+            self.client.execute_cell(executed, 0)
+            scores[test.metadata.nbgrader["grade_id"]] = utils.determine_grade(executed)
+        self.run(self.solutions[name].source)
+        assert not _errors(variant), f"la variante elle-même lève une erreur : {_errors(variant)}"
+        return scores
+
+
+def _errors(cell):
+    return [f"{o.ename}: {o.evalue}" for o in cell.outputs if o.output_type == "error"]
+
+
+@pytest.fixture(scope="module")
+def harness(request, tmp_path_factory):
+    harness = Harness(request.param, tmp_path_factory.mktemp(request.param))
+    with harness.client.setup_kernel():
+        harness.start()
+        yield harness
+
+
+@pytest.mark.parametrize("harness", ASSIGNMENTS, indirect=True)
+def test_solution_passes_in_harness(harness):
+    for name, cell in harness.solutions.items():
+        scores = harness.grade(name, cell.source)
+        assert scores and all(s == m for s, m in scores.values()), f"{name} : {scores}"
+
+
+@pytest.mark.parametrize("harness, name, source", _cases("wrong"), indirect=["harness"])
+def test_wrong_variant_loses_points(harness, name, source, record_property):
+    record_property("variant", ("wrong", harness.assignment))
+    scores = harness.grade(name, source)
+    assert scores, f"aucune cellule de test pour {name}"
+    assert any(score < max_score for score, max_score in scores.values()), (
+        f"attendu au moins un test de {name} en échec, trouvé tous réussis : {scores}"
+    )
+
+
+@pytest.mark.parametrize("harness, name, source", _cases("right"), indirect=["harness"])
+def test_right_variant_passes(harness, name, source, record_property):
+    record_property("variant", ("right", harness.assignment))
+    scores = harness.grade(name, source)
+    assert scores, f"aucune cellule de test pour {name}"
+    failed = {grade_id: s for grade_id, s in scores.items() if s[0] < s[1]}
+    assert not failed, f"attendu tous les tests de {name} réussis, trouvé des échecs : {failed}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_fixed_name_has_variants(assignment):
+    names = {c.metadata.nbgrader["grade_id"] for c in _source(assignment).cells if utils.is_solution(c)}
+    wrong, right = _variants(assignment)
+    assert set(wrong) <= names and set(right) <= names, f"noms inconnus : {(set(wrong) | set(right)) - names}"
+    for name in sorted(names):
+        assert len(wrong.get(name, {})) >= 3, f"{name} : attendu au moins 3 variantes fausses"
+        assert len(right.get(name, {})) >= 1, f"{name} : attendu au moins 1 variante juste"

@@ -1,0 +1,375 @@
+"""Replacement solution cells for the `blocks` assignment.
+
+WRONG holds plausible learner mistakes, each of which must fail at least one test
+cell of its name; RIGHT holds correct solutions written differently from the
+source notebook, which must pass every test cell of their name.
+"""
+
+WRONG = {
+    "MySequential": {
+        "modules kept in a plain list, not registered": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        self.layers = list(modules)
+
+    def forward(self, X):
+        for layer in self.layers:
+            X = layer(X)
+        return X
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return self.layers[index]
+''',
+        "output of each module not fed to the next": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            out = module(X)
+        return out
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+''',
+        "modules named after their class, so two Linear collide": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for module in modules:
+            self.add_module(type(module).__name__, module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+''',
+        "indexing _modules with an int although its keys are strings": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return self._modules[str(index)]
+''',
+        "iterating children(), which yields a repeated module once": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self.children():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(list(self.children()))
+
+    def __getitem__(self, index):
+        return list(self.children())[index]
+''',
+        "modules sorted by name, so '10' runs before '2'": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for name in sorted(self._modules):
+            X = self._modules[name](X)
+        return X
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+''',
+    },
+    "ParallelModule": {
+        "networks kept in a tuple, not registered": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.nets = (net1, net2)
+        self.dim = dim
+
+    def forward(self, X):
+        return torch.cat([net(X) for net in self.nets], dim=self.dim)
+''',
+        "dim ignored, concatenation along dimension 1": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.net1 = net1
+        self.net2 = net2
+
+    def forward(self, X):
+        return torch.cat((self.net1(X), self.net2(X)), dim=1)
+''',
+        "outputs stacked instead of concatenated": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.net1 = net1
+        self.net2 = net2
+        self.dim = dim
+
+    def forward(self, X):
+        return torch.stack((self.net1(X), self.net2(X)), dim=self.dim)
+''',
+        "net2 applied to the output of net1": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.net1 = net1
+        self.net2 = net2
+        self.dim = dim
+
+    def forward(self, X):
+        Y = self.net1(X)
+        return torch.cat((Y, self.net2(Y)), dim=self.dim)
+''',
+        "outputs in the wrong order": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.net1 = net1
+        self.net2 = net2
+        self.dim = dim
+
+    def forward(self, X):
+        return torch.cat((self.net2(X), self.net1(X)), dim=self.dim)
+''',
+    },
+    "replicate": {
+        "one instance repeated n times": '''
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError(f"n doit valoir au moins 1, et non {n}")
+    module = make_module()
+    return nn.Sequential(*[module] * n)
+''',
+        "shallow copies that share the parameters": '''
+import copy
+
+
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError(f"n doit valoir au moins 1, et non {n}")
+    module = make_module()
+    return nn.Sequential(module, *(copy.copy(module) for _ in range(n - 1)))
+''',
+        "deep copies of one module: identical initial weights": '''
+import copy
+
+
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError(f"n doit valoir au moins 1, et non {n}")
+    module = make_module()
+    return nn.Sequential(*(copy.deepcopy(module) for _ in range(n)))
+''',
+        "off by one: n - 1 modules": '''
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError(f"n doit valoir au moins 1, et non {n}")
+    return nn.Sequential(*(make_module() for _ in range(1, n)))
+''',
+        "n = 0 accepted: the test is n < 0": '''
+def replicate(make_module, n):
+    if n < 0:
+        raise ValueError(f"n doit être positif, et non {n}")
+    return nn.Sequential(*(make_module() for _ in range(n)))
+''',
+        "a Python list returned instead of a module": '''
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError(f"n doit valoir au moins 1, et non {n}")
+    return [make_module() for _ in range(n)]
+''',
+    },
+    "TensorReduction": {
+        "weight is a plain tensor, not a Parameter": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = 0.01 * torch.randn(in_features, in_features, out_features)
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bj->bk", self.weight.to(X.device), X, X)
+''',
+        "forward uses weight.data: no gradient reaches the weight": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(in_features, in_features, out_features))
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bj->bk", self.weight.data, X, X)
+''',
+        "wrong indices: X[b, i] squared instead of X[b, i] X[b, j]": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(in_features, in_features, out_features))
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bi->bk", self.weight, X, X)
+''',
+        "weight of shape (out, in, in)": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(out_features, in_features, in_features))
+
+    def forward(self, X):
+        return torch.einsum("kij,bi,bj->bk", self.weight, X, X)
+''',
+        "sum over the batch as well": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(in_features, in_features, out_features))
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bj->k", self.weight, X, X)
+''',
+    },
+    "HalfFourier": {
+        "rfft kept whole: n // 2 + 1 coefficients": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.rfft(X)
+''',
+        "slices dimension 1 instead of the last one": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.fft(X)[:, : X.shape[-1] // 2]
+''',
+        "rounds up: (n + 1) // 2 coefficients": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        n = X.shape[-1]
+        return torch.fft.fft(X)[..., : (n + 1) // 2]
+''',
+        "magnitudes instead of complex coefficients": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.fft(X)[..., : X.shape[-1] // 2].abs()
+''',
+        "transform of the first half instead of half of the transform": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.fft(X[..., : X.shape[-1] // 2])
+''',
+    },
+}
+
+RIGHT = {
+    "MySequential": {
+        "nn.ModuleList inside, len and indexing delegated to it": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        self.steps = nn.ModuleList(modules)
+
+    def forward(self, X):
+        for step in self.steps:
+            X = step(X)
+        return X
+
+    def __len__(self):
+        return len(self.steps)
+
+    def __getitem__(self, index):
+        return self.steps[index]
+''',
+    },
+    "ParallelModule": {
+        "nn.ModuleList and torch.concat": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.branches = nn.ModuleList([net1, net2])
+        self.dim = dim
+
+    def forward(self, X):
+        return torch.concat([branch(X) for branch in self.branches], self.dim)
+''',
+    },
+    "replicate": {
+        "loop with add_module and an explicit error message": '''
+def replicate(make_module, n):
+    if not n >= 1:
+        raise ValueError(f"replicate demande un nombre de modules au moins égal à 1 (reçu : {n}).")
+    net = nn.Sequential()
+    for index in range(n):
+        net.add_module(f"copy{index}", make_module())
+    return net
+''',
+    },
+    "TensorReduction": {
+        "matrix product with a reshaped weight": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = nn.Parameter(torch.empty(in_features, in_features, out_features))
+        nn.init.normal_(self.weight, std=0.01)
+
+    def forward(self, X):
+        d, k = self.in_features, self.out_features
+        XW = (X @ self.weight.reshape(d, d * k)).reshape(-1, d, k)
+        return (XW * X.unsqueeze(-1)).sum(dim=1)
+''',
+        "torch.nn.functional.bilinear with the weight permuted": '''
+import torch.nn.functional as F
+
+
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(in_features, in_features, out_features) / in_features)
+
+    def forward(self, X):
+        return F.bilinear(X, X, self.weight.permute(2, 0, 1))
+''',
+    },
+    "HalfFourier": {
+        "rfft then slicing with narrow": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.rfft(X, dim=-1).narrow(-1, 0, X.size(-1) // 2)
+''',
+    },
+}
