@@ -11,13 +11,15 @@ c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 
-# Every notebook runs in the standard Python kernel.
+# What replaces each solution in the released notebooks.
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
 
-# Grading: a time limit per cell, so an endless loop costs one cell, not the whole run.
+# Grading runs the standard Python kernel with a time limit per cell, so that an endless
+# loop costs one cell, not the whole run.
 c.ExecutePreprocessor.timeout = 60
 c.ExecutePreprocessor.kernel_name = "python3"
+c.ExecutePreprocessor.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no start-up warnings
 
 # A deleted test cell comes back from the source and is graded anyway.
 c.OverwriteCells.add_missing_cells = True

@@ -73,3 +73,10 @@ def test_book_definition_is_the_package_one(notebook, name, source):
         f"{notebook} defines {name} differently from constructeur: copy the package's code "
         "into the cell, or give the teaching variant another name"
     )
+
+
+def test_the_book_shows_the_code_of_the_chapter_s_key_pieces():
+    shown = {name for _, name, _ in SHARED}
+    key_pieces = {"MLP", "MySequential", "FixedHiddenMLP", "NestMLP", "ParallelModule", "CenteredLayer",
+                  "MyLinear", "my_init", "try_gpu", "try_all_gpus"}
+    assert key_pieces <= shown, f"missing from the book: {sorted(key_pieces - shown)}"

@@ -32,7 +32,7 @@ def test_solutions_get_full_marks(capsys):
     before = [path.read_bytes() for path in SOLUTIONS]
     code, out = _check(capsys, *SOLUTIONS)
     assert code == 0, out
-    assert "Attention" not in out and "échoué" not in out and "partiel" not in out, out
+    assert "⚠" not in out and "échoué" not in out and "partiel" not in out, out
     assert [path.read_bytes() for path in SOLUTIONS] == before
 
 
@@ -53,8 +53,8 @@ DELETED, EDITED = "test_replicate", "test_HalfFourier"
 
 
 def _submission(path):
-    solution = {c.metadata.nbgrader["grade_id"]: c.source for c in nbformat.read(SOLUTIONS[0], 4).cells
-                if "nbgrader" in c.metadata}
+    source = nbformat.read(COURSE.source_notebook("blocks"), as_version=4)
+    solution = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells if "nbgrader" in c.metadata}
     nb = nbformat.read(ROOT / "exercises" / "blocks" / "blocks.ipynb", as_version=4)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -81,11 +81,12 @@ def tampered(tmp_path_factory):
 def test_tampered_tests_are_restored_and_reported(tampered):
     path, grading, before = tampered
     assert path.read_bytes() == before and sorted(os.listdir(path.parent)) == ["blocks.ipynb"]
-    assert f"La cellule de test « {DELETED} » a été supprimée\u00a0: nbgrader l'a rétablie pour la correction." in grading.notes
-    assert any(f"« {EDITED} » a été modifiée" in note for note in grading.notes)
-    scores = {c.grade_id: c.score for c in grading.cells}
-    assert scores[DELETED] == 2  # put back, and passing
-    assert scores[EDITED] == 0  # the original test ran
+    deleted = f"La cellule de test «\u00a0{DELETED}\u00a0» a été supprimée\u00a0: nbgrader l'a rétablie"
+    assert f"{deleted} pour la correction." in grading.notes
+    assert any(f"«\u00a0{EDITED}\u00a0» a été modifiée" in note for note in grading.notes)
+    cells = {c.grade_id: c for c in grading.cells}
+    assert cells[DELETED].score == cells[DELETED].max_score  # put back, and passing
+    assert cells[EDITED].score == 0  # the original test ran
     solved = {c.exercise for c in grading.cells if c.score == c.max_score}
     assert solved == set(SOLVED)
 
@@ -157,7 +158,7 @@ def test_missing_notebook(learner, capsys):
 def test_unknown_assignment(learner, capsys):
     renamed = learner.rename(learner.with_name("tiny (copie).ipynb"))
     code, out = _check(capsys, renamed)
-    assert code == 1 and "n'appartient à aucun exercice" in out and "« tiny »" in out, out
+    assert code == 1 and "n'appartient à aucun exercice" in out and "«\u00a0tiny\u00a0»" in out, out
 
 
 def test_no_course(learner, capsys, monkeypatch, tmp_path):
@@ -179,7 +180,7 @@ def test_course_found_from_the_current_folder(learner, capsys, monkeypatch, tmp_
 def test_syntax_error(learner, capsys):
     before = _with_solution(learner, "def double(x) return 2 * x", extra=["1 / 0"])
     code, out = _check(capsys, learner)
-    assert code == 1 and "Erreur de syntaxe dans la cellule « double »" in out, out
+    assert code == 1 and "Erreur de syntaxe dans la cellule «\u00a0double\u00a0»" in out, out
     assert "La cellule n°\u00a07 a levé ZeroDivisionError\u00a0: division by zero" in out
     assert "NameError\u00a0: name 'double' is not defined" in out
     assert _unchanged(learner, before)
@@ -188,13 +189,14 @@ def test_syntax_error(learner, capsys):
 def test_endless_loop_is_interrupted(learner, capsys):
     before = _with_solution(learner, "def double(x):\n    while True:\n        pass")
     code, out = _check(capsys, "--timeout", 1, learner)
-    assert code == 1 and "La cellule « test_double » a dépassé le délai de 1\u00a0s" in out, out
+    assert code == 1 and "La cellule «\u00a0test_double\u00a0» a dépassé le délai de 1\u00a0s" in out, out
     assert "délai dépassé, cellule interrompue" in out
     assert _unchanged(learner, before)
 
 
 def test_partial_credit_and_stderr(learner, capsys):
-    before = _with_solution(learner, "import sys\ndef double(x):\n    print('oups', file=sys.stderr)\n    return x + 2")
+    noisy = "import sys\ndef double(x):\n    print('oups', file=sys.stderr)\n    return x + 2"
+    before = _with_solution(learner, noisy)
     grading = grade_notebook(learner)
     assert (grading.cells[0].score, grading.cells[0].failure) == (0, "sortie d'erreur\u00a0: oups")
     _with_solution(learner, "def double(x):\n    return x + 2")
@@ -206,12 +208,13 @@ def test_partial_credit_and_stderr(learner, capsys):
 
 def test_deleted_answer_and_its_test(learner, capsys):
     nb = nbformat.read(learner, as_version=4)
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in ("double", "test_double")]
+    deleted = ("double", "test_double")
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted]
     nbformat.write(nb, learner)
     before = learner.read_bytes()
     code, out = _check(capsys, learner)
     assert code == 1 and "nbgrader ne peut pas les remettre en place" in out, out
-    assert "La cellule de réponse « double » a été supprimée" in out
+    assert "La cellule de réponse «\u00a0double\u00a0» a été supprimée" in out
     assert _unchanged(learner, before)
 
 
@@ -225,7 +228,7 @@ def test_dead_kernel(learner, capsys):
 def test_check_all(tiny_course, capsys, monkeypatch):
     monkeypatch.chdir(tiny_course)
     code, out = _check(capsys, "--all")
-    assert code == 1 and "devoir « tiny »" in out and "Total\u00a0: 0/4" in out, out
+    assert code == 1 and "devoir «\u00a0tiny\u00a0»" in out and "Total\u00a0: 0/4" in out, out
     assert "Total général" not in out
 
 

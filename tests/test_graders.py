@@ -7,6 +7,7 @@ cell of its name (visible and hidden), scored by nbgrader's ``determine_grade``,
 original solution cell again.
 """
 
+import contextlib
 import copy
 import importlib.util
 from pathlib import Path
@@ -50,7 +51,6 @@ class Harness:
     """A kernel that ran the setup and solution cells of an assignment's source notebook."""
 
     def __init__(self, assignment, workdir):
-        self.assignment = assignment
         self.nb = _source(assignment)
         self.solutions = {c.metadata.nbgrader["grade_id"]: c for c in self.nb.cells if utils.is_solution(c)}
         self.tests = [c for c in self.nb.cells if utils.is_grade(c)]
@@ -71,22 +71,26 @@ class Harness:
 
     def start(self):
         for cell in self.nb.cells:
-            if cell.cell_type == "code" and (utils.is_solution(cell) or utils.is_locked(cell) and not utils.is_grade(cell)):
+            setup = utils.is_locked(cell) and not utils.is_grade(cell)
+            if cell.cell_type == "code" and (setup or utils.is_solution(cell)):
                 assert not _errors(self.run(cell.source)), f"cellule {cell.metadata.nbgrader['grade_id']}"
 
     def test_cells(self, name):
         return [c for c in self.tests if exercise_of(c.metadata.nbgrader["grade_id"], self.solutions) == name]
 
-    def grade(self, name, source):
+    def grade(self, name, source, until_failure=False):
         """Run ``source`` in place of the solution cell of ``name``, then the test cells of
-        ``name``; {grade_id: (score, max_score)}. The original solution is put back."""
+        ``name`` (``until_failure``: up to the first one that loses points); returns
+        {grade_id: (score, max_score)}. The original solution is put back."""
         self.run(f"globals().pop({name!r}, None)")  # a variant that defines nothing must not pass
         variant = self.run(source)
         scores = {}
         for test in self.test_cells(name):
             executed = copy.deepcopy(test)
             self.client.execute_cell(executed, 0)
-            scores[test.metadata.nbgrader["grade_id"]] = utils.determine_grade(executed)
+            scores[test.metadata.nbgrader["grade_id"]] = score, max_score = utils.determine_grade(executed)
+            if until_failure and score < max_score:
+                break
         self.run(self.solutions[name].source)
         assert not _errors(variant), f"la variante elle-même lève une erreur : {_errors(variant)}"
         return scores
@@ -97,34 +101,43 @@ def _errors(cell):
 
 
 @pytest.fixture(scope="module")
-def harness(request, tmp_path_factory):
-    harness = Harness(request.param, tmp_path_factory.mktemp(request.param))
-    with harness.client.setup_kernel():
-        harness.start()
+def harnesses(tmp_path_factory):
+    """harnesses(assignment): its started Harness, one kernel per assignment for the module."""
+    started = {}
+    with contextlib.ExitStack() as stack:
+
+        def harness(assignment):
+            if assignment not in started:
+                started[assignment] = Harness(assignment, tmp_path_factory.mktemp(assignment))
+                stack.enter_context(started[assignment].client.setup_kernel())
+                started[assignment].start()
+            return started[assignment]
+
         yield harness
 
 
-@pytest.mark.parametrize("harness", ASSIGNMENTS, indirect=True)
-def test_solution_passes_in_harness(harness):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_passes_in_harness(harnesses, assignment):
+    harness = harnesses(assignment)
     for name, cell in harness.solutions.items():
         scores = harness.grade(name, cell.source)
         assert scores and all(s == m for s, m in scores.values()), f"{name} : {scores}"
 
 
-@pytest.mark.parametrize("harness, name, source", _cases("wrong"), indirect=["harness"])
-def test_wrong_variant_loses_points(harness, name, source, record_property):
-    record_property("variant", ("wrong", harness.assignment))
-    scores = harness.grade(name, source)
+@pytest.mark.parametrize("assignment, name, source", _cases("wrong"))
+def test_wrong_variant_loses_points(harnesses, assignment, name, source, record_property):
+    record_property("variant", ("wrong", assignment))
+    scores = harnesses(assignment).grade(name, source, until_failure=True)
     assert scores, f"aucune cellule de test pour {name}"
     assert any(score < max_score for score, max_score in scores.values()), (
         f"attendu au moins un test de {name} en échec, trouvé tous réussis : {scores}"
     )
 
 
-@pytest.mark.parametrize("harness, name, source", _cases("right"), indirect=["harness"])
-def test_right_variant_passes(harness, name, source, record_property):
-    record_property("variant", ("right", harness.assignment))
-    scores = harness.grade(name, source)
+@pytest.mark.parametrize("assignment, name, source", _cases("right"))
+def test_right_variant_passes(harnesses, assignment, name, source, record_property):
+    record_property("variant", ("right", assignment))
+    scores = harnesses(assignment).grade(name, source)
     assert scores, f"aucune cellule de test pour {name}"
     failed = {grade_id: s for grade_id, s in scores.items() if s[0] < s[1]}
     assert not failed, f"attendu tous les tests de {name} réussis, trouvé des échecs : {failed}"

@@ -1,6 +1,7 @@
 """The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check --all``."""
 
 import argparse
+import os
 from pathlib import Path
 
 from .course import CheckError, Course
@@ -9,21 +10,26 @@ from .report import points, render
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="constructeur", description="Outils du « Guide du constructeur ».")
+    parser = argparse.ArgumentParser(
+        prog="constructeur", description="Outils du «\u00a0Guide du constructeur\u00a0»."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     check = commands.add_parser(
         "check",
         help="note une copie de vos carnets d'exercices",
         description=(
             "Note une copie de chaque carnet avec les tests du cours (tests cachés compris), "
-            "comme le ferait « nbgrader autograde ». Vos fichiers ne sont jamais modifiés. "
+            "comme le ferait «\u00a0nbgrader autograde\u00a0». Vos fichiers ne sont jamais modifiés. "
             "Code de sortie 0 seulement si tous les points sont obtenus."
         ),
     )
     check.add_argument("notebooks", nargs="*", type=Path, metavar="CARNET", help="carnet(s) à noter")
     check.add_argument("--all", action="store_true", help="noter tous les carnets distribués du cours")
     check.add_argument(
-        "--timeout", type=int, metavar="SECONDES", help="délai maximal par cellule (défaut : celui du cours)"
+        "--timeout",
+        type=int,
+        metavar="SECONDES",
+        help="délai maximal par cellule (défaut\u00a0: celui du cours)",
     )
     return parser
 
@@ -36,7 +42,7 @@ def check(notebooks, timeout=None):
         try:
             grading = grade_notebook(notebook, timeout=timeout)
         except CheckError as error:
-            print(f"Carnet {notebook}\u00a0: impossible de le noter\u00a0: {error}")
+            print(f"Carnet {notebook} — impossible de le noter\u00a0: {error}")
             failed = True
         else:
             print(render(grading))
@@ -54,7 +60,7 @@ def main(argv=None):
         parser.error("--timeout\u00a0: il faut au moins 1 seconde")
     notebooks = list(args.notebooks)
     if args.all:
-        notebooks += Course.around(Path.cwd()).released_notebooks()
+        notebooks += [Path(os.path.relpath(p)) for p in Course.around(Path.cwd()).released_notebooks()]
     if not notebooks:
         parser.error("indiquez au moins un carnet, ou --all")
     return check(notebooks, timeout=args.timeout)

@@ -61,10 +61,10 @@ class Course:
         """The source notebook (solutions and hidden tests) of ``assignment``."""
         path = self._notebook(self.directories.source_directory, assignment)
         if not path.is_file():
-            known = ", ".join(f"« {name} »" for name in self.assignments()) or "aucun"
+            known = ", ".join(f"«\u00a0{name}\u00a0»" for name in self.assignments()) or "aucun"
             raise CheckError(
                 f"ce carnet n'appartient à aucun exercice du cours {self.root}\u00a0: "
-                f"« {assignment} » n'y est pas un devoir (devoirs connus\u00a0: {known}). "
+                f"«\u00a0{assignment}\u00a0» n'y est pas un devoir (devoirs connus\u00a0: {known}). "
                 "Gardez au carnet le nom sous lequel il a été distribué."
             )
         return path

@@ -110,7 +110,7 @@ def _run(preprocessors, nb, resources, config):
 
 def _label(cell, index):
     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-    return f"« {grade_id} »" if grade_id else f"n°\u00a0{index + 1}"
+    return f"«\u00a0{grade_id}\u00a0»" if grade_id else f"n°\u00a0{index + 1}"
 
 
 def _tampering(released, originals, learner):
@@ -137,10 +137,13 @@ def _tampering(released, originals, learner):
                 if utils.is_grade(cell)
                 else "la correction s'est faite sans elle\u202f; recopiez-la depuis le carnet distribué"
             )
-            notes.append(f"La cellule {kind} « {grade_id} » a été supprimée\u00a0: {repair}.")
-        elif utils.is_locked(cell) and utils.compute_checksum(found[grade_id]) not in (cell.metadata.nbgrader["checksum"], originals[grade_id]):
+            notes.append(f"La cellule {kind} «\u00a0{grade_id}\u00a0» a été supprimée\u00a0: {repair}.")
+        elif utils.is_locked(cell) and utils.compute_checksum(found[grade_id]) not in (
+            cell.metadata.nbgrader["checksum"],
+            originals[grade_id],
+        ):
             notes.append(
-                f"La cellule {kind} « {grade_id} » a été modifiée\u00a0: "
+                f"La cellule {kind} «\u00a0{grade_id}\u00a0» a été modifiée\u00a0: "
                 "c'est sa version d'origine qui a servi à la correction."
             )
     return notes
@@ -166,11 +169,11 @@ def _error_notes(nb, timeout):
             continue
         for output in _errors(cell):
             if output.ename in SYNTAX_ERRORS:
-                notes.append(f"Erreur de syntaxe dans la cellule {_label(cell, index)}\u00a0: {output.evalue}.")
+                label = _label(cell, index)
+                notes.append(f"Erreur de syntaxe dans la cellule {label}\u00a0: {output.evalue}.")
             elif not utils.is_grade(cell) and output.ename != "NotImplementedError":  # a stub left as is
-                notes.append(
-                    f"La cellule {_label(cell, index)} a levé {output.ename}\u00a0: {_first_line(output.evalue)}"
-                )
+                message = _first_line(output.evalue)
+                notes.append(f"La cellule {_label(cell, index)} a levé {output.ename}\u00a0: {message}")
     return notes
 
 
@@ -244,12 +247,18 @@ def grade_notebook(path, timeout=None):
         with Gradebook(db_url) as gradebook:
             gradebook.update_or_create_assignment(assignment)
         resources = {
-            "nbgrader": {"assignment": assignment, "notebook": assignment, "student": STUDENT, "db_url": db_url},
+            "nbgrader": {
+                "assignment": assignment,
+                "notebook": assignment,
+                "student": STUDENT,
+                "db_url": db_url,
+            },
             "metadata": {"path": str(workdir)},
         }
         released = _run(GENERATE, source, resources, config)
         with Gradebook(db_url) as gradebook:
-            originals = {c.name: c.checksum for c in gradebook.find_notebook(assignment, assignment).source_cells}
+            source_cells = gradebook.find_notebook(assignment, assignment).source_cells
+            originals = {cell.name: cell.checksum for cell in source_cells}
         notes = _tampering(released, originals, learner)
         try:
             graded = _run(SANITIZE, learner, resources, config)

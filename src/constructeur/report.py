@@ -9,7 +9,7 @@ def points(score, max_score):
 
 
 def status(score, max_score):
-    """« réussi » with every point, « échoué » with none, « partiel » in between."""
+    """The status word: réussi with every point, échoué with none, partiel in between."""
     if score == max_score:
         return "réussi"
     return "échoué" if score == 0 else "partiel"
@@ -30,8 +30,8 @@ def exercise_rows(grading):
 
 def render(grading):
     """The report of one notebook: its notes, the table, the total."""
-    lines = [f"Carnet {grading.notebook} (devoir « {grading.assignment} »)"]
-    lines += [f"Attention\u00a0: {note}" for note in grading.notes]
+    lines = [f"Carnet {grading.notebook} (devoir «\u00a0{grading.assignment}\u00a0»)"]
+    lines += [f"⚠ {note}" for note in grading.notes]
     rows = [HEADERS, *exercise_rows(grading)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS) - 1)]
     for row in rows:
