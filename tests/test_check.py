@@ -199,11 +199,12 @@ def test_partial_credit_and_stderr(learner, capsys):
     before = _with_solution(learner, noisy)
     grading = grade_notebook(learner)
     assert (grading.cells[0].score, grading.cells[0].failure) == (0, "sortie d'erreur\u00a0: oups")
-    _with_solution(learner, "def double(x):\n    return x + 2")
+    assert _unchanged(learner, before)
+    before = _with_solution(learner, "def double(x):\n    return x + 2")
     code, out = _check(capsys, learner)
     assert code == 1 and "double    1.5/4   partiel  AssertionError" in out, out
     assert "Total\u00a0: 1.5/4" in out
-    assert before != learner.read_bytes()
+    assert _unchanged(learner, before)
 
 
 def test_deleted_answer_and_its_test(learner, capsys):
