@@ -7,9 +7,11 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: book test execute exercises bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt share/jupyter/kernels/constructeur-sandbox/kernel.json
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	# the grading kernelspec (an editable install does not copy data files)
+	$(VENV)/bin/jupyter kernelspec install --sys-prefix --log-level=WARN share/jupyter/kernels/constructeur-sandbox
 	touch $(STAMP)
 
 MATHJAX_VERSION := 3.2.2

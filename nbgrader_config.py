@@ -15,11 +15,33 @@ c.CourseDirectory.release_directory = "exercises"
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
 
-# Grading runs the standard Python kernel with a time limit per cell, so that an endless
-# loop costs one cell, not the whole run.
-c.ExecutePreprocessor.timeout = 60
-c.ExecutePreprocessor.kernel_name = "python3"
+# Grading runs every notebook in a sandboxed kernel (README, « Le bac à sable »): the
+# kernelspec names constructeur's kernel provisioner, which starts the kernel under
+# bubblewrap, without the course, the network or the grader's environment.
+c.ExecutePreprocessor.kernel_name = "constructeur-sandbox"
 c.ExecutePreprocessor.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no start-up warnings
+# Refuse to grade where bubblewrap cannot make a sandbox (`constructeur check` still
+# grades a learner's own notebook there, and says so).
+c.SandboxProvisioner.allow_unsandboxed = False
+
+# Limits, each met with a French message in the graded notebook:
+c.ExecutePreprocessor.timeout = 60  # seconds per cell: an endless loop costs one cell
+c.GuardedExecute.notebook_timeout = 300  # seconds for the whole notebook
+c.GuardedExecute.max_output_bytes = 2**20  # characters of output kept per cell (1 Mio)
+c.SandboxProvisioner.memory_limit = 4 * 2**30  # bytes for the kernel and its children (4 Gio)
+c.SandboxProvisioner.max_processes = 256  # processes and threads at once
+
+# nbgrader's autograde steps, with Execute replaced by GuardedExecute (same execution,
+# plus the notebook time budget, the output cap and French verdicts when a kernel dies).
+c.Autograde.autograde_preprocessors = [
+    "constructeur.execution.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # A deleted test cell comes back from the source and is graded anyway.
 c.OverwriteCells.add_missing_cells = True

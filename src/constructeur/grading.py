@@ -19,15 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
 from nbgrader import utils
 from nbgrader.api import Base, Gradebook
 from nbgrader.converters import Autograde, GenerateAssignment
 from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 from sqlalchemy import StaticPool, create_engine
 from traitlets.config import Config
+from traitlets.utils.importstring import import_item
 
 from .course import CheckError, Course
+from .execution import STOPPED
+from .sandbox import sandbox_problem
 
 STUDENT = "learner"
 SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
@@ -39,17 +41,26 @@ _LOG.addHandler(logging.NullHandler())
 _LOG.propagate = False
 
 
-def _defaults(converter, trait):
-    return converter.class_traits()[trait].make_dynamic_default()
+def _preprocessors(config, converter, trait):
+    """The preprocessor classes of a converter's step, as the course's config sets them."""
+    configured = config[converter.__name__].get(trait)
+    listed = configured if configured is not None else converter.class_traits()[trait].make_dynamic_default()
+    return [import_item(pp) if isinstance(pp, str) else pp for pp in listed]
 
 
-GENERATE = _defaults(GenerateAssignment, "preprocessors")
-SANITIZE = _defaults(Autograde, "sanitize_preprocessors")
-AUTOGRADE = [
-    pp
-    for pp in _defaults(Autograde, "autograde_preprocessors")
-    if pp not in (SaveAutoGrades, AssignLatePenalties)  # they write to the instructor's gradebook
-]
+def _steps(config):
+    """generate, sanitize and autograde preprocessors, without autograde's two that write
+    to the instructor's gradebook."""
+    autograde = [
+        pp
+        for pp in _preprocessors(config, Autograde, "autograde_preprocessors")
+        if pp not in (SaveAutoGrades, AssignLatePenalties)
+    ]
+    return (
+        _preprocessors(config, GenerateAssignment, "preprocessors"),
+        _preprocessors(config, Autograde, "sanitize_preprocessors"),
+        autograde,
+    )
 
 
 @dataclass
@@ -71,6 +82,7 @@ class Grading:
     assignment: str
     cells: list[CellGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unsandboxed: str | None = None  # why no sandbox protected this grading (French), if none did
 
     @property
     def score(self):
@@ -161,6 +173,10 @@ def _error_notes(nb, timeout):
     """French notes on interrupted cells, syntax errors, and errors outside test cells."""
     notes = []
     for index, cell in enumerate(nb.cells):
+        stopped = [output.evalue for output in _errors(cell) if output.ename == STOPPED]
+        if stopped:
+            notes.append(f"Cellule {_label(cell, index)} : {stopped[0]}")
+            continue
         if _timed_out(cell):  # its other error is the KeyboardInterrupt that stopped it
             notes.append(
                 f"La cellule {_label(cell, index)} a dépassé le délai de {timeout}\u00a0s et a été "
@@ -188,6 +204,8 @@ def _failure(cell):
         return "délai dépassé, cellule interrompue"
     for output in cell.outputs:
         if output.output_type == "error":
+            if output.ename == STOPPED:
+                return _first_line(output.evalue)
             if output.ename == "NotImplementedError":
                 return "pas encore fait (NotImplementedError)"
             message = _first_line(output.evalue)
@@ -239,6 +257,10 @@ def grade_notebook(path, timeout=None):
     config = Config(course.config)
     if timeout is not None:
         config.Execute.timeout = timeout
+    unsandboxed = sandbox_problem()
+    if unsandboxed:  # a learner is never stuck: grade anyway, and say so
+        config.SandboxProvisioner.allow_unsandboxed = True
+    generate, sanitize, autograde = _steps(config)
 
     with _throwaway_gradebook() as db_url, tempfile.TemporaryDirectory(prefix="constructeur-") as tmp:
         workdir = Path(tmp) / assignment
@@ -255,29 +277,24 @@ def grade_notebook(path, timeout=None):
             },
             "metadata": {"path": str(workdir)},
         }
-        released = _run(GENERATE, source, resources, config)
+        released = _run(generate, source, resources, config)
         with Gradebook(db_url) as gradebook:
             source_cells = gradebook.find_notebook(assignment, assignment).source_cells
             originals = {cell.name: cell.checksum for cell in source_cells}
         notes = _tampering(released, originals, learner)
         try:
-            graded = _run(SANITIZE, learner, resources, config)
+            graded = _run(sanitize, learner, resources, config)
         except KeyError:  # nbgrader puts a deleted test back after the cell before it, if any
             raise CheckError(
                 "des cellules du carnet distribué manquent et nbgrader ne peut pas les remettre "
                 "en place\u00a0: " + " ".join(notes) + " Recopiez-les depuis le carnet distribué."
             ) from None
-        try:
-            with utils.setenv(NBGRADER_EXECUTION="autograde"):
-                graded = _run(AUTOGRADE, graded, resources, config)
-        except DeadKernelError:
-            raise CheckError(
-                f"le noyau Python s'est arrêté pendant l'exécution de {path}\u202f; "
-                "le carnet quitte-t-il Python ou épuise-t-il la mémoire\u00a0?"
-            ) from None
+        with utils.setenv(NBGRADER_EXECUTION="autograde"):
+            graded = _run(autograde, graded, resources, config)
     graded = nbformat.from_dict(graded)  # cells put back by nbgrader hold plain dicts
 
-    grading = Grading(path, assignment, notes=notes + _error_notes(graded, Execute(config=config).timeout))
+    timeout = Execute(config=config).timeout
+    grading = Grading(path, assignment, notes=notes + _error_notes(graded, timeout), unsandboxed=unsandboxed)
     for cell in graded.cells:
         if utils.is_grade(cell):
             score, max_score = utils.determine_grade(cell, _LOG)

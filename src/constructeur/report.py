@@ -31,6 +31,9 @@ def exercise_rows(grading):
 def render(grading):
     """The report of one notebook: its notes, the table, the total."""
     lines = [f"Carnet {grading.notebook} (devoir «\u00a0{grading.assignment}\u00a0»)"]
+    if grading.unsandboxed:
+        lines[0] += " — sans bac à sable"
+        lines.append(f"⚠ Noté sans bac à sable\u00a0: {grading.unsandboxed}")
     lines += [f"⚠ {note}" for note in grading.notes]
     rows = [HEADERS, *exercise_rows(grading)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS) - 1)]
