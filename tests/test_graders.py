@@ -1,8 +1,8 @@
 """The graders are right: every wrong variant of a fixed name loses points, every right
 variant gets them all (see tests/variants/<assignment>.py).
 
-One Jupyter kernel per assignment runs the setup and solution cells of the source
-notebook; then, for each variant: its source in place of the solution cell, every test
+One Jupyter kernel per assignment, in the grading sandbox as in autograde, runs the setup
+and solution cells of the source notebook; then, for each variant: its source in place of the solution cell, every test
 cell of its name (visible and hidden), scored by nbgrader's ``determine_grade``, and the
 original solution cell again.
 """
@@ -18,6 +18,7 @@ from nbclient import NotebookClient
 from nbgrader import utils
 
 from constructeur.grading import exercise_of
+from constructeur.sandbox import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
@@ -56,7 +57,7 @@ class Harness:
         self.tests = [c for c in self.nb.cells if utils.is_grade(c)]
         self.client = NotebookClient(
             self.nb,
-            kernel_name=self.nb.metadata.kernelspec.name,
+            kernel_name=KERNEL_NAME,  # the grading sandbox, as in autograde
             timeout=60,
             allow_errors=True,
             interrupt_on_timeout=True,

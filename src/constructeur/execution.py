@@ -24,6 +24,7 @@ from .sandbox import size
 
 STOPPED = "GradingStopped"  # the error given to a cell that the grading could not (fully) run
 TRUNCATED = "[sortie tronquée\u00a0: cette cellule a produit plus de {}, le reste est ignoré]\n"
+TRUNCATED_START = TRUNCATED[: TRUNCATED.index("{")]
 KEPT = ("error", "execute_result")  # what grading reads: never dropped
 
 
@@ -70,7 +71,7 @@ class GuardedExecute(Execute):
 
     def _limits_hit(self):
         provisioner = getattr(self.km, "provisioner", None)
-        return provisioner.limits_hit() if hasattr(provisioner, "limits_hit") else []
+        return provisioner.limits_hit() if hasattr(provisioner, "limits_hit") else {}
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
@@ -83,21 +84,19 @@ class GuardedExecute(Execute):
         self._output_size, self._truncated = 0, False
         try:
             super().preprocess_cell(cell, resources, index)
-        except DeadKernelError:
-            hits = self._limits_hit()
-            self._stopped = hits[0] if hits else (
+        except (DeadKernelError, CellTimeoutError) as error:
+            self._stopped = self._limits_hit().get("memory") or (
                 "le noyau Python s'est arrêté (le carnet quitte-t-il Python, avec exit() ou os._exit\u00a0?)"
+                if isinstance(error, DeadKernelError)
+                else "la cellule a dépassé son délai et ne s'est pas arrêtée quand elle a été interrompue"
             )
             cell.outputs.append(stopped_output(f"{self._stopped}, pendant cette cellule."))
-        except CellTimeoutError:  # interrupted, the kernel never said it was done
-            self._stopped = f"le noyau ne répond plus depuis l'interruption de la cellule n°\u00a0{index + 1}"
-            cell.outputs.append(stopped_output(f"{self._stopped}."))
         else:
             if self._over_budget():  # the cell was interrupted when the budget ran out
                 self._stopped = self._budget_reason()
                 cell.outputs.append(stopped_output(f"{self._stopped}, pendant cette cellule."))
-        for hit in self._limits_hit():
-            if hit not in self._limits_reported:
+        for hit in self._limits_hit().values():
+            if hit not in self._limits_reported and hit != self._stopped:
                 self._limits_reported.add(hit)
                 cell.outputs.append(new_output("stream", name="stderr", text=f"Bac à sable\u00a0: {hit}.\n"))
         return cell, self.resources
@@ -105,12 +104,17 @@ class GuardedExecute(Execute):
     def output(self, outs, msg, display_id, cell_index):
         """Keep a cell's output until it reaches ``max_output_bytes``, then drop the rest
         (errors and results excepted), saying so once."""
-        if msg["msg_type"] not in KEPT:
-            self._output_size += _content_size(msg["content"])
-            if self._output_size > self.max_output_bytes:
-                if not self._truncated:
-                    self._truncated = True
-                    text = TRUNCATED.format(size(self.max_output_bytes))
-                    outs.append(new_output("stream", name="stderr", text=text))
-                return None
-        return super().output(outs, msg, display_id, cell_index)
+        if msg["msg_type"] in KEPT:
+            return super().output(outs, msg, display_id, cell_index)
+        if self._truncated:
+            return None
+        room = self.max_output_bytes - self._output_size
+        self._output_size += _content_size(msg["content"])
+        if self._output_size <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        self._truncated = True
+        if msg["msg_type"] == "stream" and room > 0:  # keep the beginning of this stream
+            msg = {**msg, "content": {**msg["content"], "text": msg["content"]["text"][:room]}}
+            super().output(outs, msg, display_id, cell_index)
+        outs.append(new_output("stream", name="stderr", text=TRUNCATED.format(size(self.max_output_bytes))))
+        return None

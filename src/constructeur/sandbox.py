@@ -144,7 +144,7 @@ def size(nbytes):
     """``4 Gio``, ``512 Mio``: a size in French binary units."""
     for unit, scale in (("Gio", 2**30), ("Mio", 2**20), ("Kio", 2**10)):
         if nbytes >= scale:
-            return f"{nbytes / scale:g}\u00a0{unit}"
+            return f"{nbytes / scale:.3g}\u00a0{unit}".replace(".", ",")
     return f"{nbytes}\u00a0o"
 
 
@@ -226,17 +226,17 @@ class SandboxProvisioner(LocalProvisioner):
         env.update(PATH=f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", HOME=HOME, TMPDIR="/tmp")
 
     def limits_hit(self):
-        """French sentences for each limit the kernel ran into so far."""
+        """The limits the kernel ran into so far: {"memory" or "processes": French sentence}."""
         if self.cgroup is None:
-            return []
+            return {}
         events = self.cgroup.events()
-        hits = []
+        hits = {}
         if events["oom_kill"]:
-            hits.append(
-                f"le noyau a dépassé la limite de mémoire ({size(self.memory_limit)}) et a été arrêté"
-            )
+            hits["memory"] = f"le noyau a dépassé la limite de mémoire ({size(self.memory_limit)}) et a été arrêté"
         if events["pids_max"]:
-            hits.append(f"le carnet a atteint la limite de {self.max_processes} processus et fils d'exécution")
+            hits["processes"] = (
+                f"le carnet a atteint la limite de {self.max_processes} processus et fils d'exécution"
+            )
         return hits
 
     async def cleanup(self, restart=False):
