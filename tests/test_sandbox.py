@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,8 @@ LIMITS = """
 c.ExecutePreprocessor.timeout = 5
 c.GuardedExecute.notebook_timeout = 12
 c.SandboxProvisioner.memory_limit = 2**30
+c.SandboxProvisioner.max_processes = 64
+c.SandboxProvisioner.max_message_bytes = 64 * 2**20
 """
 
 # Attacks run before the solution: each sets `breached` to whether it got through.
@@ -111,11 +114,17 @@ breached = False
 AFTER = {
     "memory": ("x = 'x' * (3 * 2**30)", "limite de mémoire (1\u00a0Gio)", "limite de mémoire"),
     "output_flood": ("for _ in range(300):\n    print('x' * 2**20, flush=True)", "trop de sortie", "sortie tronquée"),
+    "huge_message": ("print('x' * 80 * 2**20)", "ne s'est pas terminée proprement", "ne s'est pas terminée proprement"),
+    "fork_bomb": (
+        "import os, time\nfor _ in range(200):\n    if os.fork() == 0:\n        time.sleep(60)\n        os._exit(0)",
+        "limite de 64 processus",
+        "limite de 64 processus",
+    ),
     "kernel_exit": ("import os\nos._exit(3)", "le noyau Python s'est arrêté", "le noyau Python s'est arrêté"),
     "ignores_interrupt": (
         "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
-        "ne s'est pas arrêtée quand elle a été interrompue",
-        "ne s'est pas arrêtée quand elle a été interrompue",
+        "ne s'est pas terminée proprement",
+        "ne s'est pas terminée proprement",
     ),
 }
 
@@ -145,15 +154,27 @@ def _snapshot(root, skip=()):
     }
 
 
+def _parent(pid):
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError):
+        return 0
+
+
 def _survivors():
-    """Processes still running that a hostile notebook started, or sandboxed kernels."""
+    """Processes left running that a hostile notebook started (wherever they are), or
+    sandboxed kernels started by this test process."""
     found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in map(int, filter(str.isdigit, os.listdir("/proc"))):
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if MARKER in cmdline or ("bwrap" in cmdline and "ipykernel_launcher" in cmdline):
+        ancestor = pid
+        while ancestor not in (0, 1, os.getpid()):
+            ancestor = _parent(ancestor)
+        kernel = "bwrap" in cmdline and "ipykernel_launcher" in cmdline and ancestor == os.getpid()
+        if MARKER in cmdline or kernel:
             found.append(cmdline)
     return found
 
@@ -360,15 +381,73 @@ def test_sandbox_problem_explains_a_missing_bwrap():
     assert sandbox.sandbox_problem() is None  # this machine (and CI) has it
 
 
+@pytest.mark.parametrize(
+    "script, words",
+    [
+        ("#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", "uid map: Permission denied"),
+        ("#!/nonexistent/interpreter\n", "ne démarre pas"),
+    ],
+    ids=["no-namespaces", "broken"],
+)
+def test_sandbox_problem_explains_a_bwrap_that_fails(tmp_path, script, words):
+    fake = tmp_path / "bwrap"
+    fake.write_text(script)
+    fake.chmod(0o755)
+    problem = sandbox.sandbox_problem(str(fake))
+    assert words in problem, problem
+
+
+def test_sizes_are_written_in_french():
+    assert [sandbox.size(n) for n in (4 * 2**30, 1536 * 2**20, 6000, 12)] == [
+        "4\u00a0Gio", "1,5\u00a0Gio", "5,86\u00a0Kio", "12\u00a0o"
+    ]
+
+
+def test_a_cgroup_kills_what_is_left_in_it():
+    cgroup = KernelCgroup.create(2**30, 64)
+    assert cgroup is not None, "this machine (and CI) offers writable cgroups"
+    process = subprocess.Popen(cgroup.join_command(["sleep", "60"]))
+    deadline = time.monotonic() + 10
+    while not (cgroup.memory_dir / "cgroup.procs").read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (cgroup.memory_dir / "cgroup.procs").read_text().split() == [str(process.pid)]
+    cgroup.remove()
+    assert process.wait(timeout=10) == -9
+    assert not cgroup.memory_dir.exists() and not cgroup.pids_dir.exists()
+
+
 def test_output_cap_keeps_errors(tmp_path):
-    """A cell that floods its output and then fails still fails."""
+    """A cell that floods its output and then fails still fails; the cap counts displays."""
+    cells = [
+        "print('x' * 5000)\nprint('y' * 5000)\ndisplay(HTML('<b>dropped</b>'))\n1 / 0",
+        "display(HTML('z' * 7000))\nprint('dropped')\n6 * 7",
+    ]
     nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell("print('x' * 5000)\nprint('y' * 5000)\n1 / 0")],
-        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+        cells=[nbformat.v4.new_code_cell("from IPython.display import display, HTML")]
+        + [nbformat.v4.new_code_cell(source) for source in cells],
     )
     executor = GuardedExecute(max_output_bytes=6000, kernel_name=sandbox.KERNEL_NAME)
     executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
-    outputs = nb.cells[0].outputs
-    assert [o.output_type for o in outputs][-1] == "error"
-    text = "".join(o.get("text", "") for o in outputs)
-    assert "x" * 5000 in text and "y" * 5000 not in text and "sortie tronquée" in text
+    first, second = nb.cells[1].outputs, nb.cells[2].outputs
+    assert [o.output_type for o in first] == ["stream", "stream", "error"]  # no display
+    text = "".join(o.get("text", "") for o in first)
+    assert "x" * 5000 in text and "y" * 5000 not in text and "sortie tronquée\u00a0: " in text
+    assert [o.output_type for o in second] == ["stream", "execute_result"]
+    assert "plus de 5,86\u00a0Kio" in second[0].text and "dropped" not in str(second)
+
+
+@pytest.mark.parametrize("devices", [[], ["/dev/null"]], ids=["cpu", "gpu"])
+def test_without_a_cgroup(devices, hostile_course, monkeypatch, capsys):
+    """Where no cgroup can be made: an address-space limit on a CPU (the allocation fails
+    in the cell), none with a GPU (CUDA needs the address space); grading goes on."""
+    root, port = hostile_course
+    monkeypatch.setattr(sandbox.KernelCgroup, "create", lambda *args, **kwargs: None)
+    monkeypatch.setattr(sandbox, "accelerator_devices", lambda: devices)
+    learner = root / "learner" / "tiny.ipynb"
+    learner.parent.mkdir(exist_ok=True)
+    nb = _hostile("memory" if not devices else "kernel_exit", root, port)
+    nbformat.write(nb, learner)
+    code = main(["check", str(learner)])
+    out = capsys.readouterr().out
+    assert "Total\u00a0: 4/4" in out, out
+    assert ("a levé MemoryError" if not devices else "le noyau Python s'est arrêté") in out, out

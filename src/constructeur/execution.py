@@ -25,7 +25,12 @@ from .sandbox import size
 STOPPED = "GradingStopped"  # the error given to a cell that the grading could not (fully) run
 TRUNCATED = "[sortie tronquée\u00a0: cette cellule a produit plus de {}, le reste est ignoré]\n"
 TRUNCATED_START = TRUNCATED[: TRUNCATED.index("{")]
-KEPT = ("error", "execute_result")  # what grading reads: never dropped
+LIMIT_HIT = "Bac à sable\u00a0: "  # starts the note of a limit the kernel ran into
+KEPT = ("error", "execute_result")
+UNFINISHED = (
+    "la cellule ne s'est pas terminée proprement\u00a0: elle a dépassé son délai sans s'arrêter "
+    "quand elle a été interrompue, ou sa sortie était trop volumineuse pour être reçue."
+)  # what grading reads: never dropped
 
 
 def stopped_output(reason):
@@ -33,15 +38,9 @@ def stopped_output(reason):
     return new_output("error", ename=STOPPED, evalue=reason, traceback=[f"{STOPPED}: {reason}"])
 
 
-def _content_size(value):
-    """The number of characters in the strings of a message's content."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, dict):
-        return sum(_content_size(item) for item in value.values())
-    if isinstance(value, list):
-        return sum(_content_size(item) for item in value)
-    return 0
+def _content_size(content):
+    """The characters of a stream's text or of a display's data."""
+    return len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
 
 
 class GuardedExecute(Execute):
@@ -76,29 +75,29 @@ class GuardedExecute(Execute):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, self.resources
-        if self._stopped is None and self._over_budget():
-            self._stopped = self._budget_reason()
         if self._stopped is not None:
             cell.outputs = [stopped_output(f"cellule non exécutée\u00a0: {self._stopped}.")]
             return cell, self.resources
         self._output_size, self._truncated = 0, False
         try:
             super().preprocess_cell(cell, resources, index)
-        except (DeadKernelError, CellTimeoutError) as error:
+        except DeadKernelError:
             self._stopped = self._limits_hit().get("memory") or (
                 "le noyau Python s'est arrêté (le carnet quitte-t-il Python, avec exit() ou os._exit\u00a0?)"
-                if isinstance(error, DeadKernelError)
-                else "la cellule a dépassé son délai et ne s'est pas arrêtée quand elle a été interrompue"
             )
             cell.outputs.append(stopped_output(f"{self._stopped}, pendant cette cellule."))
+        except CellTimeoutError:  # the kernel never said the cell was done; the next cells still run
+            cell.outputs.append(stopped_output(UNFINISHED))
         else:
-            if self._over_budget():  # the cell was interrupted when the budget ran out
+            if self._over_budget():
                 self._stopped = self._budget_reason()
-                cell.outputs.append(stopped_output(f"{self._stopped}, pendant cette cellule."))
+                for position, output in enumerate(cell.outputs):  # interrupted when the budget ran out
+                    if output.output_type == "error" and output.ename == self.error_on_timeout["ename"]:
+                        cell.outputs[position] = stopped_output(f"{self._stopped}, pendant cette cellule.")
         for hit in self._limits_hit().values():
             if hit not in self._limits_reported and hit != self._stopped:
                 self._limits_reported.add(hit)
-                cell.outputs.append(new_output("stream", name="stderr", text=f"Bac à sable\u00a0: {hit}.\n"))
+                cell.outputs.append(new_output("stream", name="stderr", text=f"{LIMIT_HIT}{hit}.\n"))
         return cell, self.resources
 
     def output(self, outs, msg, display_id, cell_index):

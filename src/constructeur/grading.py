@@ -28,7 +28,7 @@ from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from .course import CheckError, Course
-from .execution import STOPPED, TRUNCATED_START
+from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
 from .sandbox import sandbox_problem
 
 STUDENT = "learner"
@@ -173,8 +173,11 @@ def _error_notes(nb, timeout):
     """French notes on interrupted cells, syntax errors, and errors outside test cells."""
     notes = []
     for index, cell in enumerate(nb.cells):
-        if any(output.get("text", "").startswith(TRUNCATED_START) for output in cell.get("outputs", [])):
-            notes.append(f"La cellule {_label(cell, index)} a produit trop de sortie\u00a0: la fin en a été ignorée.")
+        for text in (output.get("text", "") for output in cell.get("outputs", [])):
+            if text.startswith(TRUNCATED_START):
+                notes.append(f"La cellule {_label(cell, index)} a produit trop de sortie\u00a0: la fin en a été ignorée.")
+            elif text.startswith(LIMIT_HIT):
+                notes.append(f"Cellule {_label(cell, index)}\u00a0: {text.removeprefix(LIMIT_HIT).strip()}")
         stopped = [output.evalue for output in _errors(cell) if output.ename == STOPPED]
         if stopped:
             notes.append(f"Cellule {_label(cell, index)} : {stopped[0]}")

@@ -29,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import zmq
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool, Integer, List, Unicode
 
@@ -65,7 +66,7 @@ def sandbox_problem(bwrap="bwrap"):
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
-        return f"bubblewrap ne démarre pas ({error})."
+        return f"bubblewrap ({path}) ne démarre pas\u00a0: {error}. {INSTALL_HINT}"
     if result.returncode != 0:
         why = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"code {result.returncode}"
         return (
@@ -140,6 +141,20 @@ def _address_space_limit(command, memory_bytes):
     return ["/bin/sh", "-c", 'ulimit -v "$1" && shift && exec "$@"', "sh", str(memory_bytes // 1024), *command]
 
 
+def bounded_client(client_class, max_message_bytes):
+    """A kernel client class whose sockets refuse any message over ``max_message_bytes``
+    (the connection is reset and the message lost), so that a kernel cannot make the
+    grader hold one huge output in memory."""
+
+    class BoundedClient(client_class):
+        def _context_default(self):
+            context = super()._context_default()
+            context.setsockopt(zmq.MAXMSGSIZE, max_message_bytes)  # applies to its new sockets
+            return context
+
+    return BoundedClient
+
+
 def size(nbytes):
     """``4 Gio``, ``512 Mio``: a size in French binary units."""
     for unit, scale in (("Gio", 2**30), ("Mio", 2**20), ("Kio", 2**10)):
@@ -159,6 +174,9 @@ class SandboxProvisioner(LocalProvisioner):
     max_processes = Integer(256, config=True, help="Processes and threads the kernel may run at once.")
     allow_unsandboxed = Bool(
         False, config=True, help="Run the kernel without a sandbox where bubblewrap cannot make one."
+    )
+    max_message_bytes = Integer(
+        64 * 2**20, config=True, help="Largest message the grader accepts from the kernel, in bytes."
     )
     bwrap = Unicode("bwrap", config=True, help="The bubblewrap program.")
     passed_env = List(
@@ -194,6 +212,7 @@ class SandboxProvisioner(LocalProvisioner):
         km = self.parent
         km.transport, km.ip, km.cache_ports = "ipc", str(self.run_dir / "kernel"), False
         km.connection_file = str(self.run_dir / "connection.json")
+        km.client_factory = bounded_client(km.client_factory, self.max_message_bytes)
         data_dir = kwargs.get("cwd")
         kwargs = await super().pre_launch(**kwargs)  # connection file, kernel command, env
         command = bwrap_command(
