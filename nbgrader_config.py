@@ -31,6 +31,18 @@ c.GuardedExecute.max_output_bytes = 2**20  # characters of output kept per cell 
 c.SandboxProvisioner.memory_limit = 4 * 2**30  # bytes for the kernel and its children (4 Gio)
 c.SandboxProvisioner.max_processes = 256  # processes and threads at once
 
+# nbgrader's sanitize steps, after RepairSubmission: it gives the copy's cells back the
+# metadata that ordinary accidents lose or damage (answers pasted into a new notebook, a
+# duplicated cell, metadata edited by hand), or rejects the copy with a French reason.
+c.Autograde.sanitize_preprocessors = [
+    "constructeur.repair.RepairSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # nbgrader's autograde steps, with Execute replaced by GuardedExecute (same execution,
 # plus the notebook time budget, the output cap and French verdicts when a kernel dies).
 c.Autograde.autograde_preprocessors = [

@@ -81,8 +81,8 @@ def tampered(tmp_path_factory):
 def test_tampered_tests_are_restored_and_reported(tampered):
     path, grading, before = tampered
     assert path.read_bytes() == before and sorted(os.listdir(path.parent)) == ["blocks.ipynb"]
-    deleted = f"La cellule de test «\u00a0{DELETED}\u00a0» a été supprimée\u00a0: nbgrader l'a rétablie"
-    assert f"{deleted} pour la correction." in grading.notes
+    deleted = f"Copie réparée\u00a0: la cellule «\u00a0{DELETED}\u00a0» manquait\u202f; elle a été remise"
+    assert f"{deleted} depuis le carnet distribué." in grading.notes
     assert any(f"«\u00a0{EDITED}\u00a0» a été modifiée" in note for note in grading.notes)
     cells = {c.grade_id: c for c in grading.cells}
     assert cells[DELETED].score == cells[DELETED].max_score  # put back, and passing
@@ -214,8 +214,9 @@ def test_deleted_answer_and_its_test(learner, capsys):
     nbformat.write(nb, learner)
     before = learner.read_bytes()
     code, out = _check(capsys, learner)
-    assert code == 1 and "nbgrader ne peut pas les remettre en place" in out, out
-    assert "La cellule de réponse «\u00a0double\u00a0» a été supprimée" in out
+    assert code == 1 and "Total\u00a0: 0/4" in out, out
+    for grade_id in deleted:
+        assert f"la cellule «\u00a0{grade_id}\u00a0» manquait\u202f; elle a été remise" in out, out
     assert _unchanged(learner, before)
 
 

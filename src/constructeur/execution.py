@@ -52,18 +52,20 @@ class GuardedExecute(Execute):
     max_output_bytes = Integer(2**20, config=True, help="Characters of output kept per cell.")
 
     def preprocess(self, nb, resources=None, km=None):
-        self._deadline = time.monotonic() + self.notebook_timeout
+        self._deadline = None  # set when the first cell runs: the kernel's start-up is not counted
         self._stopped = None  # why the cells left are not run, once something stopped grading
         self._limits_reported = set()
         self.timeout_func = self._cell_timeout
         return super().preprocess(nb, resources, km=km)
 
     def _cell_timeout(self, cell):
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.notebook_timeout
         remaining = max(1, math.ceil(self._deadline - time.monotonic()))
         return min(self.timeout, remaining) if self.timeout and self.timeout > 0 else remaining
 
     def _over_budget(self):
-        return time.monotonic() >= self._deadline
+        return self._deadline is not None and time.monotonic() >= self._deadline
 
     def _budget_reason(self):
         return f"le carnet a dépassé son temps total d'exécution ({self.notebook_timeout}\u00a0s)"

@@ -29,6 +29,7 @@ from traitlets.utils.importstring import import_item
 
 from .course import CheckError, Course
 from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
+from .repair import NOTE, Rejected, grade_ids, repair
 from .sandbox import sandbox_problem
 
 STUDENT = "learner"
@@ -125,35 +126,21 @@ def _label(cell, index):
     return f"«\u00a0{grade_id}\u00a0»" if grade_id else f"n°\u00a0{index + 1}"
 
 
-def _tampering(released, originals, learner):
-    """French notes on the cells of the released notebook that the learner deleted, and
-    on its locked cells that the learner changed.
+def tampering(released, originals, learner):
+    """French notes on the locked cells of the released notebook that the (repaired)
+    learner's notebook changed.
 
     A locked cell is intact when its checksum is the released one, or the one of the
     source (``originals``: grade_id -> checksum), as in the instructor's own notebook.
     """
-    found = {
-        cell.metadata.nbgrader["grade_id"]: cell
-        for cell in learner.cells
-        if "grade_id" in cell.metadata.get("nbgrader", {})
-    }
+    found = {cell.metadata.nbgrader["grade_id"]: cell for cell in learner.cells if "nbgrader" in cell.metadata}
     notes = []
     for cell in released.cells:
-        if "grade_id" not in cell.metadata.get("nbgrader", {}):
+        if not utils.is_locked(cell) or cell.metadata.nbgrader["grade_id"] not in found:
             continue
         grade_id = cell.metadata.nbgrader["grade_id"]
-        kind = "de test" if utils.is_grade(cell) else "verrouillée" if utils.is_locked(cell) else "de réponse"
-        if grade_id not in found:
-            repair = (
-                "nbgrader l'a rétablie pour la correction"
-                if utils.is_grade(cell)
-                else "la correction s'est faite sans elle\u202f; recopiez-la depuis le carnet distribué"
-            )
-            notes.append(f"La cellule {kind} «\u00a0{grade_id}\u00a0» a été supprimée\u00a0: {repair}.")
-        elif utils.is_locked(cell) and utils.compute_checksum(found[grade_id]) not in (
-            cell.metadata.nbgrader["checksum"],
-            originals[grade_id],
-        ):
+        if utils.compute_checksum(found[grade_id]) not in (cell.metadata.nbgrader["checksum"], originals[grade_id]):
+            kind = "de test" if utils.is_grade(cell) else "verrouillée"
             notes.append(
                 f"La cellule {kind} «\u00a0{grade_id}\u00a0» a été modifiée\u00a0: "
                 "c'est sa version d'origine qui a servi à la correction."
@@ -286,14 +273,13 @@ def grade_notebook(path, timeout=None):
         with Gradebook(db_url) as gradebook:
             source_cells = gradebook.find_notebook(assignment, assignment).source_cells
             originals = {cell.name: cell.checksum for cell in source_cells}
-        notes = _tampering(released, originals, learner)
+        others = {a: grade_ids(read_notebook(course.source_notebook(a))) for a in course.assignments() if a != assignment}
         try:
-            graded = _run(sanitize, learner, resources, config)
-        except KeyError:  # nbgrader puts a deleted test back after the cell before it, if any
-            raise CheckError(
-                "des cellules du carnet distribué manquent et nbgrader ne peut pas les remettre "
-                "en place\u00a0: " + " ".join(notes) + " Recopiez-les depuis le carnet distribué."
-            ) from None
+            learner, repairs = repair(learner, released, others)
+        except Rejected as rejection:
+            raise CheckError(str(rejection)) from None
+        notes = [NOTE + note for note in repairs] + tampering(released, originals, learner)
+        graded = _run(sanitize, learner, resources, config)
         with utils.setenv(NBGRADER_EXECUTION="autograde"):
             graded = _run(autograde, graded, resources, config)
     graded = nbformat.from_dict(graded)  # cells put back by nbgrader hold plain dicts
