@@ -130,16 +130,16 @@ def tampering(released, originals, learner):
     """French notes on the locked cells of the released notebook that the (repaired)
     learner's notebook changed.
 
-    A locked cell is intact when its checksum is the released one, or the one of the
-    source (``originals``: grade_id -> checksum), as in the instructor's own notebook.
+    A locked cell is intact when its source is the released one, or the one of the source
+    notebook (``originals``: grade_id -> source), as in the instructor's own notebook.
     """
     found = {cell.metadata.nbgrader["grade_id"]: cell for cell in learner.cells if "nbgrader" in cell.metadata}
     notes = []
     for cell in released.cells:
-        if not utils.is_locked(cell) or cell.metadata.nbgrader["grade_id"] not in found:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if not utils.is_locked(cell) or grade_id not in found:
             continue
-        grade_id = cell.metadata.nbgrader["grade_id"]
-        if utils.compute_checksum(found[grade_id]) not in (cell.metadata.nbgrader["checksum"], originals[grade_id]):
+        if found[grade_id].source.strip() not in (cell.source.strip(), originals[grade_id].strip()):
             kind = "de test" if utils.is_grade(cell) else "verrouillée"
             notes.append(
                 f"La cellule {kind} «\u00a0{grade_id}\u00a0» a été modifiée\u00a0: "
@@ -272,7 +272,7 @@ def grade_notebook(path, timeout=None):
         released = _run(generate, source, resources, config)
         with Gradebook(db_url) as gradebook:
             source_cells = gradebook.find_notebook(assignment, assignment).source_cells
-            originals = {cell.name: cell.checksum for cell in source_cells}
+            originals = {cell.name: cell.source for cell in source_cells}
         others = {a: grade_ids(read_notebook(course.source_notebook(a))) for a in course.assignments() if a != assignment}
         try:
             learner, repairs = repair(learner, released, others)
