@@ -194,10 +194,12 @@ def test_next_and_previous_follow_the_table_of_contents(page):
     assert_clean(page)
 
 
-def test_sections_are_numbered_and_so_are_their_exercises(page):
+def test_sections_are_numbered_and_so_are_their_exercises_and_solutions(page):
     visit(page, "book/init-param.html")
     assert page.locator("main h1:visible .section-number").first.inner_text().strip() == "3."
     assert page.locator("main .exercise .admonition-title", has_text="Exercice 3.2").count() == 1
+    solution = page.locator("main .solution .admonition-title", has_text="exercice 3.2")
+    assert solution.first.inner_text().strip() == "Solution de l'exercice 3.2"
     assert_clean(page)
 
 
