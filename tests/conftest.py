@@ -41,7 +41,7 @@ TINY_SOURCE = new_notebook(
             solution=True,
         ),
         _nbgrader(
-            new_code_cell('assert double(2) == 4, f"attendu 4, trouvé {double(2)}"'),
+            new_code_cell('assert double(2) == 4, f"double(2) vaut {double(2)} au lieu de 4"'),
             "test_double",
             grade=True,
             locked=True,
@@ -50,7 +50,7 @@ TINY_SOURCE = new_notebook(
         _nbgrader(
             new_code_cell(
                 "assert double(0) == 0\n### BEGIN HIDDEN TESTS\n"
-                'assert double(-1.5) == -3, f"attendu -3, trouvé {double(-1.5)}"\n'
+                'assert double(-1.5) == -3, f"double(-1.5) vaut {double(-1.5)} au lieu de -3"\n'
                 "### END HIDDEN TESTS"
             ),
             "test_double_hidden",

@@ -10,6 +10,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 import textwrap
 from pathlib import Path
 
@@ -78,5 +79,27 @@ def test_book_definition_is_the_package_one(notebook, name, source):
 def test_the_book_shows_the_code_of_the_chapter_s_key_pieces():
     shown = {name for _, name, _ in SHARED}
     key_pieces = {"MLP", "MySequential", "FixedHiddenMLP", "NestMLP", "ParallelModule", "CenteredLayer",
-                  "MyLinear", "my_init", "try_gpu", "try_all_gpus"}
+                  "MyLinear", "MyDropout", "my_init", "try_gpu", "try_all_gpus"}
     assert key_pieces <= shown, f"missing from the book: {sorted(key_pieces - shown)}"
+
+
+INSTALL_CELL = "installer-constructeur"
+IMPORTS_PACKAGE = re.compile(r"^\s*(from|import) constructeur\b", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", sorted(BOOK.glob("*.ipynb")), ids=lambda path: path.name)
+def test_colab_install_cell_pins_this_release_where_the_package_is_imported(path):
+    cells = json.loads(path.read_text())["cells"]
+    install = [cell for cell in cells if cell.get("id") == INSTALL_CELL]
+    imports = any(IMPORTS_PACKAGE.search("".join(cell["source"])) for cell in cells
+                  if cell["cell_type"] == "code" and cell.get("id") != INSTALL_CELL)
+    assert bool(install) == imports, (
+        f"{path.name}: an install cell is needed exactly when the notebook imports constructeur"
+    )
+    if install:
+        source = "".join(install[0]["source"])
+        assert "remove-cell" in install[0]["metadata"].get("tags", [])
+        assert f'RELEASE = "v{constructeur.__version__}"' in source, (
+            f"{path.name}: the install cell must pin the tag of this version, v{constructeur.__version__}"
+        )
+        assert "guide-constructeur@{RELEASE}" in source

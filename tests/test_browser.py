@@ -6,6 +6,7 @@ Every request is checked: the book must read offline, from 127.0.0.1 alone.
 
 import functools
 import http.server
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ TITLES = {
     "book/custom-layer": "Couches personnalisées",
     "book/read-write": "Lecture et écriture de fichiers",
     "book/use-gpu": "GPU",
+    "book/glossaire": "Glossaire",
     "search": "Recherche",
 }
 
@@ -51,13 +53,16 @@ ALLOWED_CONSOLE = {
 
 
 def reading_order():
-    """The pages in reading order, as `_toc.yml` lists them."""
+    """The pages in reading order, as `_toc.yml` lists them (in its parts, if any)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [toc["root"]] + [chapter["file"] for chapter in toc["chapters"]]
+    chapters = [c for part in toc.get("parts", [toc]) for c in part["chapters"]]
+    return [toc["root"]] + [chapter["file"] for chapter in chapters]
 
 
 PAGES = list(TITLES)
-SECTIONS = reading_order()[1:]
+# The executed sections (notebooks), as opposed to the opening page and the glossary.
+SECTIONS = [name for name in reading_order()[1:] if (ROOT / f"{name}.ipynb").is_file()]
+SECTION_NUMBER = re.compile(r"^\d+\.\s*")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -142,8 +147,9 @@ def assert_clean(page):
 
 
 def title(page):
-    """The page's visible h1 (the theme keeps a second one for printing)."""
-    return page.locator("main h1:visible").first.inner_text().strip()
+    """The page's visible h1 (the theme keeps a second one for printing), without the
+    section number the table of contents adds (« 3. »)."""
+    return SECTION_NUMBER.sub("", page.locator("main h1:visible").first.inner_text().strip())
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -185,6 +191,23 @@ def test_next_and_previous_follow_the_table_of_contents(page):
         page.locator("a.left-prev", has_text="précédent").click()
         page.wait_for_url(f"**/{name}.html")
         assert title(page) == TITLES[name]
+    assert_clean(page)
+
+
+def test_sections_are_numbered_and_so_are_their_exercises_and_solutions(page):
+    visit(page, "book/init-param.html")
+    assert page.locator("main h1:visible .section-number").first.inner_text().strip() == "3."
+    assert page.locator("main .exercise .admonition-title", has_text="Exercice 3.2").count() == 1
+    solution = page.locator("main .solution .admonition-title", has_text="exercice 3.2")
+    assert solution.first.inner_text().strip() == "Solution de l'exercice 3.2"
+    assert_clean(page)
+
+
+def test_glossary_defines_each_term_once_in_french_and_english(page):
+    visit(page, "book/glossaire.html")
+    terms = [t.strip() for t in page.locator("main dl dt").all_inner_texts()]
+    assert len(terms) >= 30 and len(set(terms)) == len(terms)
+    assert "propagation avant (forward pass)" in terms and "tampon (buffer)" in terms
     assert_clean(page)
 
 

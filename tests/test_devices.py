@@ -76,9 +76,9 @@ def test_override_cpu_on_a_machine_without_accelerator(accelerators, monkeypatch
 @pytest.mark.parametrize(
     "count, value, message",
     [
-        (2, "banane", "n'est pas un périphérique"),
-        (1, "cuda:1", "désigne un périphérique absent.*1 accélérateur"),
-        (0, "cuda", "désigne un périphérique absent.*0 accélérateur"),
+        (2, "banane", "ne désigne aucun périphérique"),
+        (1, "cuda:1", "désigne un périphérique absent.*a 1 accélérateur de type"),
+        (0, "cuda", "désigne un périphérique absent.*aucun accélérateur"),
         (1, "mps", "désigne un périphérique absent"),
     ],
 )
@@ -87,6 +87,20 @@ def test_invalid_override_is_a_clear_error(accelerators, monkeypatch, count, val
     monkeypatch.setenv(devices.OVERRIDE_VARIABLE, value)
     with pytest.raises(ValueError, match=message):
         try_gpu()
+
+
+def test_device_override_is_none_unless_the_variable_is_set(accelerators, monkeypatch):
+    accelerators(2)
+    assert devices.device_override() is None
+    monkeypatch.setenv(devices.OVERRIDE_VARIABLE, "cuda:1")
+    assert devices.device_override() == torch.device("cuda", 1)
+
+
+def test_two_accelerators_are_counted_in_the_plural(accelerators, monkeypatch):
+    accelerators(2)
+    monkeypatch.setenv(devices.OVERRIDE_VARIABLE, "cuda:2")
+    with pytest.raises(ValueError, match="cette machine a 2 accélérateurs de type 'cuda'"):
+        devices.device_override()
 
 
 def test_empty_override_is_ignored(accelerators, monkeypatch):

@@ -131,7 +131,7 @@ def test_wrong_variant_loses_points(harnesses, assignment, name, source, record_
     scores = harnesses(assignment).grade(name, source, until_failure=True)
     assert scores, f"aucune cellule de test pour {name}"
     assert any(score < max_score for score, max_score in scores.values()), (
-        f"attendu au moins un test de {name} en échec, trouvé tous réussis : {scores}"
+        f"toutes les cellules de test de {name} réussissent, alors qu'au moins une devrait échouer : {scores}"
     )
 
 
@@ -141,7 +141,7 @@ def test_right_variant_passes(harnesses, assignment, name, source, record_proper
     scores = harnesses(assignment).grade(name, source)
     assert scores, f"aucune cellule de test pour {name}"
     failed = {grade_id: s for grade_id, s in scores.items() if s[0] < s[1]}
-    assert not failed, f"attendu tous les tests de {name} réussis, trouvé des échecs : {failed}"
+    assert not failed, f"des cellules de test de {name} échouent, alors que toutes devraient réussir : {failed}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -150,5 +150,5 @@ def test_every_fixed_name_has_variants(assignment):
     wrong, right = _variants(assignment)
     assert set(wrong) <= names and set(right) <= names, f"noms inconnus : {(set(wrong) | set(right)) - names}"
     for name in sorted(names):
-        assert len(wrong.get(name, {})) >= 3, f"{name} : attendu au moins 3 variantes fausses"
-        assert len(right.get(name, {})) >= 1, f"{name} : attendu au moins 1 variante juste"
+        assert len(wrong.get(name, {})) >= 3, f"{name} : il faut au moins 3 variantes fausses"
+        assert len(right.get(name, {})) >= 1, f"{name} : il faut au moins 1 variante juste"

@@ -71,7 +71,7 @@ def test_initializers_work_on_a_materialized_lazy_linear():
 
 
 def test_initializing_a_lazy_layer_before_the_dry_run_is_a_clear_error():
-    with pytest.raises(RuntimeError, match="passage à vide"):
+    with pytest.raises(RuntimeError, match="exécution à blanc"):
         nn.Sequential(nn.LazyLinear(3)).apply(init_normal)
 
 

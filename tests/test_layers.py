@@ -1,6 +1,9 @@
 import torch
 
-from constructeur.layers import CenteredLayer, MyLinear
+import pytest
+from torch import nn
+
+from constructeur.layers import CenteredLayer, MyDropout, MyLinear
 
 
 def test_centered_layer_has_zero_mean_and_no_parameters():
@@ -40,3 +43,36 @@ def test_my_linear_trains_with_sgd():
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.1 * losses[0]
+
+
+def test_my_dropout_zeroes_a_share_p_and_keeps_the_mean_in_training_mode():
+    torch.manual_seed(0)
+    X = torch.ones(100_000)
+    Y = MyDropout(0.3)(X)
+    assert abs((Y == 0).float().mean().item() - 0.3) < 0.01
+    assert torch.allclose(Y[Y != 0], torch.full_like(Y[Y != 0], 1 / 0.7))
+    assert abs(Y.mean().item() - 1) < 0.02
+
+
+def test_my_dropout_is_the_identity_in_evaluation_mode_even_inside_a_network():
+    net = nn.Sequential(nn.Linear(4, 4), MyDropout(0.9))
+    X = torch.rand(8, 4)
+    net.eval()
+    assert not net[1].training
+    assert torch.equal(net(X), net[0](X))
+    net.train()
+    assert not torch.equal(net(X), net[0](X))
+
+
+def test_my_dropout_lets_the_gradient_through_the_kept_elements():
+    torch.manual_seed(0)
+    X = torch.ones(1000, requires_grad=True)
+    Y = MyDropout(0.5)(X)
+    Y.sum().backward()
+    assert torch.equal(X.grad, (Y != 0).float() * 2)
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.0])
+def test_my_dropout_refuses_a_probability_outside_zero_one(p):
+    with pytest.raises(ValueError, match="0 ≤ p < 1"):
+        MyDropout(p)

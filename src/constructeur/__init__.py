@@ -5,4 +5,4 @@ One module per idea: ``blocks`` (composite modules), ``layers`` (custom layers),
 initialization), ``io`` (saving and loading), ``devices`` (choosing a device).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -50,8 +50,18 @@ def gpu(i=0):
     return torch.device(accelerator_type(), i)
 
 
-def _override():
-    """The device named by ``CONSTRUCTEUR_DEVICE``, checked, or ``None``."""
+def device_override():
+    """The device named by ``CONSTRUCTEUR_DEVICE``, checked, or ``None`` when it is unset.
+
+    Raises:
+        ValueError: the variable names no device, or one this machine lacks (French message).
+
+    Example:
+        >>> from unittest import mock
+        >>> with mock.patch.dict(os.environ, {OVERRIDE_VARIABLE: "cpu"}):
+        ...     device_override()
+        device(type='cpu')
+    """
     name = os.environ.get(OVERRIDE_VARIABLE, "").strip()
     if not name:
         return None
@@ -59,17 +69,25 @@ def _override():
         device = torch.device(name)
     except RuntimeError as error:
         raise ValueError(
-            f"{OVERRIDE_VARIABLE}={name!r} n'est pas un périphérique : attendu par exemple "
+            f"{OVERRIDE_VARIABLE}={name!r} ne désigne aucun périphérique : écrivez par exemple "
             "'cpu', 'cuda', 'cuda:1' ou 'mps'."
         ) from error
     if device.type == "cpu":
         return device
     if device.type != accelerator_type() or (device.index or 0) >= num_gpus():
         raise ValueError(
-            f"{OVERRIDE_VARIABLE}={name!r} désigne un périphérique absent : cette machine a "
-            f"{num_gpus()} accélérateur(s) de type {accelerator_type()!r}."
+            f"{OVERRIDE_VARIABLE}={name!r} désigne un périphérique absent : {_machine()}."
         )
     return device
+
+
+def _machine():
+    """What this machine has, in French, e.g. « cette machine a 2 accélérateurs de type 'cuda' »."""
+    count = num_gpus()
+    if count == 0:
+        return "cette machine n'a aucun accélérateur"
+    plural = "s" if count > 1 else ""
+    return f"cette machine a {count} accélérateur{plural} de type {accelerator_type()!r}"
 
 
 def try_gpu(i=0):
@@ -81,7 +99,7 @@ def try_gpu(i=0):
         >>> try_gpu(99)  # no machine has a hundred GPUs
         device(type='cpu')
     """
-    override = _override()
+    override = device_override()
     if override is not None:
         return override
     return gpu(i) if i < num_gpus() else cpu()
@@ -96,7 +114,7 @@ def try_all_gpus():
         >>> len(try_all_gpus()) >= 1
         True
     """
-    override = _override()
+    override = device_override()
     if override is not None:
         return [override]
     return [gpu(i) for i in range(num_gpus())] or [cpu()]

@@ -21,8 +21,8 @@ def is_linear(module):
         return False
     if is_lazy(module.weight):
         raise RuntimeError(
-            "Impossible d'initialiser une couche paresseuse avant le passage à vide : "
-            f"attendu des paramètres de forme connue, trouvé {module!r} non initialisée. "
+            "Impossible d'initialiser une couche paresseuse avant son exécution à blanc : "
+            f"{module!r} n'a pas encore de paramètres de forme connue. "
             "Faites d'abord passer un exemple d'entrée dans le réseau (voir constructeur.lazy.materialize)."
         )
     return True

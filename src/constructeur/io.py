@@ -68,10 +68,10 @@ def _explained_load_errors(path):
         if unsafe:
             raise CheckpointError(
                 f"{path} fait référence à des objets Python non autorisés ({', '.join(unsafe)}) : "
-                "attendu des tenseurs et des conteneurs simples. Chargement refusé, rien n'a été exécuté."
+                "seuls les tenseurs et les conteneurs simples sont acceptés. Chargement refusé, rien n'a été exécuté."
             ) from error
         raise CheckpointError(
-            f"{path} est tronqué ou corrompu : attendu un fichier complet écrit par torch.save "
+            f"{path} est tronqué ou corrompu : ce n'est pas un fichier complet écrit par torch.save "
             f"ou safetensors. Détail : {error}"
         ) from error
 
@@ -184,8 +184,8 @@ def load_checkpoint(path, model, optimizer=None, map_location="cpu"):
     checkpoint = load_tensors(path, map_location=map_location)
     if not isinstance(checkpoint, dict) or not {"model", "metadata"} <= checkpoint.keys():
         raise CheckpointError(
-            f"{path} n'est pas un point de contrôle : attendu un dictionnaire avec les clés "
-            f"'model' et 'metadata', trouvé {type(checkpoint).__name__}."
+            f"{path} n'est pas un point de contrôle : il contient un {type(checkpoint).__name__}, "
+            "et non un dictionnaire avec les clés 'model' et 'metadata'."
         )
     model.load_state_dict(checkpoint["model"])
     if optimizer is not None and checkpoint.get("optimizer") is not None:

@@ -1,4 +1,4 @@
-"""Custom layers: one without parameters, one with."""
+"""Custom layers: one without parameters, one with, and one that depends on the mode."""
 
 import math
 
@@ -44,3 +44,40 @@ class MyLinear(nn.Module):
 
     def forward(self, X):
         return X @ self.weight + self.bias
+
+
+class MyDropout(nn.Module):
+    """Dropout written by hand: random in training mode, the identity in evaluation mode.
+
+    In training mode (``module.train()``, the default), each element is zeroed
+    with probability ``p`` and the others are divided by ``1 - p``, so the
+    expected output is the input. In evaluation mode (``module.eval()``), the
+    input is returned unchanged. The mode is the ``training`` attribute that
+    ``train()`` and ``eval()`` set on a module and all its submodules.
+
+    Args:
+        p: probability of zeroing an element, in ``[0, 1)``.
+
+    Shape:
+        Input any shape, output the same shape.
+
+    Example:
+        >>> layer = MyDropout(0.5).eval()
+        >>> layer(torch.ones(3))
+        tensor([1., 1., 1.])
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"La probabilité d'effacement p doit vérifier 0 ≤ p < 1 ; elle vaut ici {p}.")
+        self.p = p
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        keep = (torch.rand_like(X) >= self.p).to(X.dtype)
+        return X * keep / (1 - self.p)
+
+    def extra_repr(self):
+        return f"p={self.p}"

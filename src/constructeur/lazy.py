@@ -10,7 +10,12 @@ def is_materialized(net):
 
 
 def materialize(net, *example_inputs, init=None):
-    """Infer the shapes of a lazy network with a forward pass, then initialize it.
+    """Infer the shapes of a lazy network with a dry run, then initialize it.
+
+    The dry run is a forward pass in evaluation mode and without gradients:
+    layers such as ``BatchNorm1d`` then accept a batch of one and leave their
+    running statistics untouched. The previous mode of every submodule is
+    restored afterwards, even if the dry run fails.
 
     Args:
         net: a module, possibly with lazy layers such as ``nn.LazyLinear``.
@@ -24,20 +29,24 @@ def materialize(net, *example_inputs, init=None):
         ValueError: the example inputs do not fit the network (French message).
 
     Example:
-        >>> net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.LazyLinear(1))
-        >>> net = materialize(net, torch.rand(2, 4))
-        >>> net[0].weight.shape
-        torch.Size([8, 4])
+        >>> net = nn.Sequential(nn.LazyLinear(8), nn.BatchNorm1d(8), nn.LazyLinear(1))
+        >>> net = materialize(net, torch.rand(1, 4))
+        >>> net[0].weight.shape, net.training, int(net[1].num_batches_tracked)
+        (torch.Size([8, 4]), True, 0)
     """
+    modes = {module: module.training for module in net.modules()}
     try:
         with torch.no_grad():
-            net(*example_inputs)
+            net.eval()(*example_inputs)
     except RuntimeError as error:
         shapes = ", ".join(str(tuple(x.shape)) for x in example_inputs)
         raise ValueError(
-            "Le passage à vide a échoué : les entrées d'exemple ne conviennent pas au réseau "
-            f"(formes trouvées : {shapes}). Détail de PyTorch : {error}"
+            "L'exécution à blanc a échoué : les entrées d'exemple ne conviennent pas au réseau "
+            f"(formes reçues : {shapes}). Détail de PyTorch : {error}"
         ) from error
+    finally:
+        for module, training in modes.items():
+            module.training = training
     if init is not None:
         net.apply(init)
     return net

@@ -293,6 +293,97 @@ class HalfFourier(nn.Module):
         return torch.fft.fft(X[..., : X.shape[-1] // 2])
 ''',
     },
+    "GaussianNoise": {
+        "noise in both modes, self.training ignored": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        return X + self.std * torch.randn_like(X)
+''',
+        "noise while gradients are recorded: no_grad taken for eval": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not torch.is_grad_enabled():
+            return X
+        return X + self.std * torch.randn_like(X)
+''',
+        "mode read once, in __init__": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+        self.noisy = self.training
+
+    def forward(self, X):
+        if not self.noisy:
+            return X
+        return X + self.std * torch.randn_like(X)
+''',
+        "variance taken for the standard deviation": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std**2 * torch.randn_like(X)
+''',
+        "noise added to the input in place": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X.add_(self.std * torch.randn_like(X))
+''',
+        "one noise per feature, shared by the whole batch": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        noise = torch.randn(X.shape[-1], dtype=X.dtype, device=X.device)
+        return X + self.std * noise
+''',
+        "a negative std accepted": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * torch.randn_like(X)
+''',
+    },
 }
 
 RIGHT = {
@@ -370,6 +461,32 @@ class TensorReduction(nn.Module):
 class HalfFourier(nn.Module):
     def forward(self, X):
         return torch.fft.rfft(X, dim=-1).narrow(-1, 0, X.size(-1) // 2)
+''',
+    },
+    "GaussianNoise": {
+        "normal_ on an empty tensor, std kept as a float": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if not std >= 0:
+            raise ValueError(f"Écart-type négatif : {std}")
+        self.std = float(std)
+
+    def forward(self, X):
+        if self.training:
+            return X + torch.empty_like(X).normal_(0.0, self.std)
+        return X
+''',
+        "conditional expression, noise scaled after the draw": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        return X + torch.randn_like(X).mul(self.std) if self.training else X
 ''',
     },
 }
