@@ -22,7 +22,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from .course import CheckError, Course
-from .grading import read_notebook, tampering
+from .grading import exercise_of, read_notebook, tampering
 from .repair import NOTE, released_from_gradebook, repair
 
 GRADED, NOT_GRADED = "noté", "non noté"
@@ -49,6 +49,7 @@ class ClassGrading:
     """The outcomes of one assignment's submissions, and the time grading took."""
 
     assignment: str
+    tests: dict[str, str]  # test cell -> the exercise it checks, in notebook order
     outcomes: list[Outcome]
     seconds: float
     workers: int
@@ -121,8 +122,8 @@ def _read_grades(coursedir, assignment, student, submitted, outcome):
 def students(root, assignment, pattern="*"):
     """The students with a submission of ``assignment``, sorted."""
     _, coursedir = _coursedir(root)
-    folder = Path(coursedir.format_path(coursedir.submitted_directory, pattern, assignment))
-    return sorted(path.parent.name for path in folder.parent.parent.glob(f"{pattern}/{assignment}") if path.is_dir())
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    return sorted(path.parent.name for path in submitted.glob(f"{pattern}/{assignment}") if path.is_dir())
 
 
 def grade_class(root, assignment, workers=None, pattern="*"):
@@ -142,12 +143,16 @@ def grade_class(root, assignment, workers=None, pattern="*"):
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         try:
-            gradebook.find_assignment(assignment)
+            notebooks = gradebook.find_assignment(assignment).notebooks
         except MissingEntry:
             raise CheckError(
                 f"le devoir «\u00a0{assignment}\u00a0» n'est pas dans le carnet de notes\u00a0: lancez d'abord "
                 f"«\u00a0nbgrader generate_assignment {assignment}\u00a0»."
             ) from None
+        tests = {}
+        for notebook in notebooks:
+            names = [cell.name for cell in notebook.solution_cells]
+            tests.update({cell.name: exercise_of(cell.name, names) for cell in notebook.grade_cells})
     names = students(root, assignment, pattern)
     workers = max(1, min(workers or os.cpu_count() or 1, len(names) or 1))
     if workers == 1:
@@ -156,7 +161,7 @@ def grade_class(root, assignment, workers=None, pattern="*"):
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(grade_submission, root, assignment, name) for name in names]
             outcomes = [_outcome(future, name) for future, name in zip(futures, names)]
-    return ClassGrading(assignment, outcomes, time.perf_counter() - start, workers)
+    return ClassGrading(assignment, tests, outcomes, time.perf_counter() - start, workers)
 
 
 def _outcome(future, student):

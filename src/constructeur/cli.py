@@ -1,4 +1,5 @@
-"""The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check --all``."""
+"""The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check
+--all`` for learners, ``constructeur grade ASSIGNMENT`` for instructors."""
 
 import argparse
 import os
@@ -31,6 +32,18 @@ def _parser():
         metavar="SECONDES",
         help="délai maximal par cellule (défaut\u00a0: celui du cours)",
     )
+    grade = commands.add_parser(
+        "grade",
+        help="corrige toutes les copies rendues d'un devoir (enseignants)",
+        description=(
+            "Corrige avec nbgrader chaque copie de submitted/*/DEVOIR/, en parallèle, dans le bac à "
+            "sable, et écrit reports/DEVOIR/ (grades.csv et index.html). À lancer à la racine du "
+            "cours. Code de sortie 0 seulement si toutes les copies ont été notées."
+        ),
+    )
+    grade.add_argument("assignment", metavar="DEVOIR", help="le devoir à corriger")
+    grade.add_argument("--workers", type=int, metavar="N", help="processus de correction (défaut\u00a0: un par cœur)")
+    grade.add_argument("--student", default="*", metavar="MOTIF", help="seulement les élèves dont l'identifiant correspond au motif")
     return parser
 
 
@@ -53,9 +66,31 @@ def check(notebooks, timeout=None):
     return 0 if not failed and score == max_score else 1
 
 
+def grade(assignment, workers=None, pattern="*"):
+    """Grade a class's submissions of ``assignment`` and write its report; the exit code
+    (0: every submission graded)."""
+    from .class_grading import NOT_GRADED, grade_class
+    from .class_report import summary, write_report
+
+    course = Course.around(Path.cwd())
+    try:
+        result = grade_class(course.root, assignment, workers, pattern)
+    except CheckError as error:
+        print(f"Impossible de corriger\u00a0: {error}")
+        return 2
+    folder = write_report(result, course.root / "reports" / assignment)
+    print(summary(result))
+    print(f"Rapport\u00a0: {folder / 'index.html'} et {folder / 'grades.csv'}")
+    return 1 if any(outcome.status == NOT_GRADED for outcome in result.outcomes) else 0
+
+
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "grade":
+        if args.workers is not None and args.workers < 1:
+            parser.error("--workers\u00a0: il faut au moins 1 processus")
+        return grade(args.assignment, args.workers, args.student)
     if args.timeout is not None and args.timeout < 1:
         parser.error("--timeout\u00a0: il faut au moins 1 seconde")
     notebooks = list(args.notebooks)
