@@ -5,7 +5,12 @@ gradebook defaults to SQLite ``gradebook.db`` here; past one machine, set
 ``c.CourseDirectory.db_url`` to a PostgreSQL URL in a local config instead.
 """
 
+from constructeur.feedback import TEMPLATES
+
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+# The course's name in the gradebook and nbgrader's exchange (release_assignment, collect).
+c.CourseDirectory.course_id = "guide-constructeur"
 
 # solutions/<a>/<a>.ipynb (solutions and hidden tests) -> exercises/<a>/<a>.ipynb
 c.CourseDirectory.source_directory = "solutions"
@@ -60,3 +65,19 @@ c.OverwriteCells.add_missing_cells = True
 c.OverwriteCells.missing_cell_notification = (
     "Cette cellule ({cell_id}) manquait dans la copie ; nbgrader l'a rétablie.\n\n"
 )
+
+# Feedback for students (nbgrader generate_feedback): a French page, without any line of
+# the hidden tests (nbgrader's default page shows them, jupyter/nbgrader#917).
+c.GenerateFeedback.preprocessors = [
+    "constructeur.feedback.HideHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+c.HTMLExporter.template_name = "feedback"  # the name nbgrader's formgrader asks for too
+c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+
+# nbgrader zip_collect: an archive downloaded from a course platform, placed in
+# downloaded/<assignment>/archive/, whose files are named <student>_<notebook>.ipynb
+# (e.g. dupont_blocks.ipynb).
+c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/_]+\.ipynb)$"

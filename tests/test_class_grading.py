@@ -5,11 +5,13 @@ wherever plain nbgrader does not crash. The feedback never shows a hidden test."
 
 import copy
 import csv
+import html
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -85,6 +87,7 @@ CASES = {
     "solved": (SOLVED, GRADED, 4),
     "blank": (lambda nb: None, GRADED, 0),
     "partial": (_answer("def double(x):\n    return x + 2"), GRADED, 1.5),
+    "fails_hidden_test": (_answer("def double(x):\n    return abs(2 * x)"), GRADED, 2),
     "syntax_error": (_answer("def double(x) return 2 * x"), GRADED, 0),
     "endless_loop": (_answer("def double(x):\n    while True:\n        pass"), GRADED, 0),
     "deleted_test": (_solved_and(_drop("test_double")), GRADED, 4),
@@ -211,7 +214,7 @@ def sqlite_one_worker(tmp_path_factory):
 def test_one_worker_on_sqlite(sqlite_one_worker, class_of_30):
     _check_expected(sqlite_one_worker)
     root, _, _ = class_of_30
-    assert "Notées\u00a0: 13 (dont 2 à examiner), non notées\u00a0: 2" in summary(sqlite_one_worker)
+    assert "Notées\u00a0: 14 (dont 2 à examiner), non notées\u00a0: 2" in summary(sqlite_one_worker)
 
 
 def test_plain_nbgrader_agrees_where_it_does_not_crash(sqlite_one_worker, tmp_path):
@@ -231,7 +234,7 @@ def test_plain_nbgrader_agrees_where_it_does_not_crash(sqlite_one_worker, tmp_pa
             plain = {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
         assert ours[student][0] == GRADED and ours[student][2] == plain, student
         compared += 1
-    assert compared >= 8  # solved, blank, partial, syntax error, loop, deleted, replaced, modified, extra
+    assert compared >= 10  # solved, blank, partial, hidden, syntax error, loop, deleted, replaced, modified, extra
 
 
 def _postgres(folder):
@@ -246,7 +249,8 @@ def _postgres(folder):
     bin_dir = Path(pg_ctl).resolve().parent
     subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"], check=True, capture_output=True)
     options = f"-c listen_addresses='' -k {socket}"
-    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start"], check=True, capture_output=True)
+    start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]
+    subprocess.run([*as_postgres, *start], check=True, stdout=subprocess.DEVNULL)
     return as_postgres, bin_dir, data, socket
 
 
@@ -299,8 +303,8 @@ def test_report_page(sqlite_one_worker):
     page = render_html(sqlite_one_worker)
     assert '<html lang="fr">' in page and "data:image/png;base64," in page and "http" not in page
     rates = dict(((e, t), r) for e, t, r in success_rates(sqlite_one_worker))
-    # 13 copies graded; blank, syntax error and endless loop fail test_double, the rest pass it
-    assert rates[("double", "test_double")] == pytest.approx(10 / 13)
+    # 14 copies graded; blank, syntax error and endless loop fail test_double, the rest pass it
+    assert rates[("double", "test_double")] == pytest.approx(11 / 14)
     for case in ("other_assignment", "unreadable", "test_replaced_by_pass", "modified_locked_cell"):
         assert f"<td>1-{case}</td>" in page
 
@@ -314,3 +318,37 @@ def test_unknown_assignment_is_refused(class_of_30, capsys):
     finally:
         os.chdir(cwd)
     assert code == 2 and "«\u00a0nbgrader generate_assignment inconnu\u00a0»" in capsys.readouterr().out
+
+
+def test_feedback_is_french_and_shows_no_hidden_test(class_of_30):
+    root, _, _ = class_of_30
+    config = Course(root).config
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config, root=str(root)), config=config)
+    assert api.generate_feedback("tiny", "1-fails_hidden_test")["success"]
+    page = (root / "feedback" / "1-fails_hidden_test" / "tiny" / "tiny.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "Cellule de test" in page and "Votre réponse" in page
+    hidden = [c.source.split("### BEGIN HIDDEN TESTS")[1] for c in TINY_SOURCE.cells if "HIDDEN" in c.source]
+    for line in "\n".join(hidden).splitlines():
+        if line.strip() and "END HIDDEN" not in line:
+            assert line.strip() not in page, line
+    graded = nbformat.read(root / "autograded" / "1-fails_hidden_test" / "tiny" / "tiny.ipynb", as_version=4)
+    error = next(o for o in _cell(graded, "test_double_hidden").outputs if o.output_type == "error")
+    assert f"{error.ename}: {error.evalue}" in html.unescape(page)  # the hidden test's verdict and message
+    assert "Student" not in page and "Score" not in page and "<script src=" not in page
+
+
+def test_zip_collect_as_the_readme_says(tmp_path):
+    """`nbgrader zip_collect tiny`, with an archive in downloaded/tiny/archive/."""
+    root = _course(tmp_path)
+    archive = root / "downloaded" / "tiny" / "archive"
+    archive.mkdir(parents=True)
+    released = (root / "exercises" / "tiny" / "tiny.ipynb").read_bytes()
+    with zipfile.ZipFile(archive / "classe.zip", "w") as bundle:
+        for student in ("dupont", "martin"):
+            bundle.writestr(f"{student}_tiny.ipynb", released)
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "zip_collect", "tiny"], cwd=root, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    for student in ("dupont", "martin"):
+        assert (root / "submitted" / student / "tiny" / "tiny.ipynb").read_bytes() == released
