@@ -9,6 +9,7 @@ each test cell. Only autograde's writes to the instructor's gradebook are left o
 the check and the instructor reach the same verdict. The learner's file is only read.
 """
 
+import ast
 import logging
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from traitlets.utils.importstring import import_item
 
 from .course import CheckError, Course
 from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
+from .flags import notebook_flags
 from .sandbox import sandbox_problem
 
 STUDENT = "learner"
@@ -83,6 +85,10 @@ class Grading:
     cells: list[CellGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unsandboxed: str | None = None  # why no sandbox protected this grading (French), if none did
+    flags: list = field(default_factory=list)  # constructeur.flags.Flag: code for a human to look at
+    visible_only: bool = False  # graded without the hidden tests (a course without its sources)
+    hidden_points: float = 0.0  # with visible_only: the points of test cells that are all hidden
+    course_root: Path | None = None  # the course's folder, where the built book may be
 
     @property
     def score(self):
@@ -220,6 +226,14 @@ def _failure(cell):
     return "points partiels"
 
 
+def _tests_nothing(cell):
+    """Whether a test cell holds no code: its tests were all hidden, and removed."""
+    try:
+        return not ast.parse(cell.source).body
+    except SyntaxError:
+        return False
+
+
 def exercise_of(grade_id, names):
     """The fixed name a test cell ``test_<name>[_<suffix>]`` checks (longest match)."""
     matches = [n for n in names if grade_id == f"test_{n}" or grade_id.startswith(f"test_{n}_")]
@@ -259,6 +273,8 @@ def grade_notebook(path, timeout=None):
     source_path = course.source_notebook(assignment)
     source = nbformat.read(source_path, as_version=4)
     names = [cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_solution(cell)]
+    restored = {cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_locked(cell)}
+    flags = notebook_flags(learner, restored, names)
     config = Config(course.config)
     if timeout is not None:
         config.Execute.timeout = timeout
@@ -300,6 +316,7 @@ def grade_notebook(path, timeout=None):
 
     timeout = Execute(config=config).timeout
     grading = Grading(path, assignment, notes=notes + _error_notes(graded, timeout), unsandboxed=unsandboxed)
+    grading.flags, grading.visible_only, grading.course_root = flags, not course.hidden_tests, course.root
     for cell in graded.cells:
         if utils.is_grade(cell):
             score, max_score = utils.determine_grade(cell, _LOG)
@@ -307,4 +324,9 @@ def grade_notebook(path, timeout=None):
             grade_id = cell.metadata.nbgrader["grade_id"]
             failure = None if score == max_score else _failure(cell)
             grading.cells.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
+    if grading.visible_only:  # a test cell whose tests were all hidden tests nothing here
+        tests = [cell for cell in graded.cells if utils.is_grade(cell)]
+        empty = {cell.metadata.nbgrader["grade_id"] for cell in tests if _tests_nothing(cell)}
+        grading.hidden_points = sum(cell.max_score for cell in grading.cells if cell.grade_id in empty)
+        grading.cells = [cell for cell in grading.cells if cell.grade_id not in empty]
     return grading
