@@ -73,6 +73,8 @@ PATCHES = {
     "IPython module": ("import IPython.core.interactiveshell as shell\nshell.InteractiveShell.run_cell = run",
                        "IPython.core.interactiveshell.InteractiveShell.run_cell"),
     "exec": ("exec('torch.allclose = max')", "torch.allclose"),
+    "annotated": ("torch.allclose: object = max", "torch.allclose"),
+    "module dict entry": ("torch.__dict__['testing'].assert_close = max", "torch.testing.assert_close"),
 }
 
 
@@ -107,6 +109,8 @@ def test_paths_outside_the_working_folder_are_flagged(code, word):
         ("from pathlib import Path\nPath.cwd().parent / 'solutions'", "remonte vers les dossiers parents du dossier de travail"),
         ("from pathlib import Path\nfor p in Path('.').resolve().parents: pass", "remonte vers les dossiers parents du dossier de travail"),
         ("import os\nos.path.dirname(os.getcwd())", "remonte vers les dossiers parents du dossier de travail"),
+        ("import os\nos.path.dirname(os.path.dirname(here))", "remonte vers les dossiers parents du dossier de travail"),
+        ("from pathlib import Path\nPath(here).parent.parent", "remonte vers les dossiers parents du dossier de travail"),
         ("import os\nos._exit(0)", "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"),
         ("from os import _exit as leave\nleave(0)", "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"),
         ("__import__('os')._exit(0)", "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"),
@@ -154,6 +158,9 @@ LEGITIMATE = {
     "magics": "%timeit torch.zeros(3)",
     "literal exec": "exec('x = 1')",
     "relative import": "from . import blocks",
+    "star import": "from torch.nn.functional import *",
+    "annotations": "size: int\nweights: list = []",
+    "exec of broken code": "exec('(')\neval()",
 }
 
 

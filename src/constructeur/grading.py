@@ -30,7 +30,7 @@ from traitlets.utils.importstring import import_item
 
 from .course import CheckError, Course
 from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
-from .flags import notebook_flags
+from .flags import Flag, notebook_flags
 from .sandbox import sandbox_problem
 
 STUDENT = "learner"
@@ -85,7 +85,7 @@ class Grading:
     cells: list[CellGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unsandboxed: str | None = None  # why no sandbox protected this grading (French), if none did
-    flags: list = field(default_factory=list)  # constructeur.flags.Flag: code for a human to look at
+    flags: list[Flag] = field(default_factory=list)  # code for a human to look at (never a grade)
     visible_only: bool = False  # graded without the hidden tests (a course without its sources)
     hidden_points: float = 0.0  # with visible_only: the points of test cells that are all hidden
     course_root: Path | None = None  # the course's folder, where the built book may be
