@@ -157,3 +157,17 @@ def test_a_flag_takes_no_point(tiny_course, tmp_path, capsys):
     assert code == 0 and "Total\u00a0: 4/4" in out, out
     flag = "⚑ À examiner\u00a0: cellule «\u00a0double\u00a0» — appelle «\u00a0sys.settrace\u00a0», qui change l'exécution de Python"
     assert f"(devoir «\u00a0tiny\u00a0») — à examiner\n{flag}\n" in out
+
+
+def test_edited_test_of_the_released_notebook_is_noted(tiny_released, capsys):
+    """Without the sources, a test edited in the released notebook itself (where learners
+    often work) cannot be put back: its checksum shows it, and the check says so."""
+    _, path = tiny_released
+    _answer(path, "test_double", "pass")
+    code, out = _check(capsys, path)
+    assert code == 1 and "Total\u00a0: 1/4" in out, out  # test_double, as edited, passes
+    assert (
+        "⚠ La cellule de test «\u00a0test_double\u00a0» a été modifiée et le cours n'a pas ses sources "
+        "pour la rétablir\u00a0: elle a servi telle quelle, la correction de l'enseignant utilisera l'originale."
+    ) in out
+    assert out.count("a été modifiée") == 1

@@ -167,6 +167,22 @@ def _tampering(released, originals, learner):
     return notes
 
 
+def _edited_released(released):
+    """French notes on the locked cells of a released notebook whose code no longer has
+    the checksum nbgrader gave it: in a course without its sources, the only trace of an
+    edited test (the learner's notebook may be the released one)."""
+    notes = []
+    for cell in released.cells:
+        if utils.is_locked(cell) and utils.compute_checksum(cell) != cell.metadata.nbgrader.get("checksum"):
+            kind = "de test" if utils.is_grade(cell) else "verrouillée"
+            notes.append(
+                f"La cellule {kind} «\u00a0{cell.metadata.nbgrader['grade_id']}\u00a0» a été modifiée et le "
+                "cours n'a pas ses sources pour la rétablir\u00a0: elle a servi telle quelle, la correction "
+                "de l'enseignant utilisera l'originale."
+            )
+    return notes
+
+
 def _errors(cell):
     return [output for output in cell.get("outputs", []) if output.output_type == "error"]
 
@@ -275,6 +291,7 @@ def grade_notebook(path, timeout=None):
     names = [cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_solution(cell)]
     restored = {cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_locked(cell)}
     flags = notebook_flags(learner, restored, names)
+    edited = [] if course.hidden_tests else _edited_released(source)  # before nbgrader's new checksums
     config = Config(course.config)
     if timeout is not None:
         config.Execute.timeout = timeout
@@ -302,7 +319,7 @@ def grade_notebook(path, timeout=None):
         with Gradebook(db_url) as gradebook:
             source_cells = gradebook.find_notebook(assignment, assignment).source_cells
             originals = {cell.name: cell.checksum for cell in source_cells}
-        notes = _tampering(released, originals, learner)
+        notes = edited + _tampering(released, originals, learner)
         try:
             graded = _run(sanitize, learner, resources, config)
         except KeyError:  # nbgrader puts a deleted test back after the cell before it, if any
