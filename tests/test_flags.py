@@ -73,6 +73,8 @@ PATCHES = {
     "IPython module": ("import IPython.core.interactiveshell as shell\nshell.InteractiveShell.run_cell = run",
                        "IPython.core.interactiveshell.InteractiveShell.run_cell"),
     "exec": ("exec('torch.allclose = max')", "torch.allclose"),
+    "cell magic": ("%%capture\ntorch.allclose = max", "torch.allclose"),
+    "line magic": ("%time torch.allclose = max", "torch.allclose"),
     "annotated": ("torch.allclose: object = max", "torch.allclose"),
     "module dict entry": ("torch.__dict__['testing'].assert_close = max", "torch.testing.assert_close"),
 }

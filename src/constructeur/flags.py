@@ -45,6 +45,8 @@ SETTERS = {"builtins.setattr", "builtins.delattr", "builtins.object.__setattr__"
 TRACERS = {"sys.settrace", "sys.setprofile", "sys.addaudithook"}
 IMPORTERS = {"importlib.import_module", "builtins.__import__"}
 CODE_RUNNERS = {"builtins.exec", "builtins.eval", "builtins.compile"}
+# Magics get their line or cell as their last argument; %time, %%capture... run it as Python.
+MAGIC_RUNNERS = {f"{SHELL}.run_line_magic", f"{SHELL}.run_cell_magic"}
 EXITS = {"os._exit", "posix._exit"}
 HOME = {"os.path.expanduser", "os.path.expandvars", "pathlib.Path.home"}
 CWD = "os.getcwd()"  # how the flags name the working folder got at run time
@@ -275,6 +277,8 @@ class _Reader(ast.NodeVisitor):
             self.reasons.append(f"appelle «\u00a0{callee}\u00a0», qui change l'exécution de Python")
         elif callee in CODE_RUNNERS:
             self._code_string(callee, first)
+        elif callee in MAGIC_RUNNERS and node.args:
+            self._code_string(callee, node.args[-1])
         elif callee in PATH_OPENERS and isinstance(first, ast.Constant) and first.value == "/":
             self._outside("/")
         elif callee in PARENT_CALLS and first is not None and self._upwards(first):
@@ -286,7 +290,8 @@ class _Reader(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _code_string(self, callee, code):
-        """exec/eval: read a literal string as code; flag code built at run time."""
+        """exec, eval, magics: read a literal string as code (when it is Python); flag code
+        built at run time."""
         if isinstance(code, ast.Constant) and isinstance(code.value, str):
             tree = _python(code.value)
             if tree is not None:
