@@ -58,7 +58,8 @@ def test_render_flags_hints_and_visible_only(tmp_path):
         "⚑ À examiner\u00a0: cellule n°\u00a03 — modifie «\u00a0torch.allclose\u00a0»",
         "Exercice      Points  Statut  Premier échec",
         "MySequential  0/2     échoué  AssertionError\u00a0: non",
-        f"    À relire\u00a0: Couches et modules, «\u00a0Réécrire nn.Sequential\u00a0» — {page}#reecrire-nn-sequential",
+        f"    À relire\u00a0: Couches et modules, «\u00a0Réécrire nn.Sequential\u00a0» — "
+        f"{page}#reecrire-nn-sequential",
         "HalfFourier   1/1     réussi",
         f"Total\u00a0: 1/3 ({VISIBLE})",
     ]
@@ -77,7 +78,7 @@ def released(tmp_path):
 
 def test_blocks_with_visible_tests_only_flags_and_hints(released, capsys):
     path = released / "exercises" / "blocks" / "blocks.ipynb"
-    cheat = "import torch\ntorch.allclose = lambda *args, **kwargs: True\nfrom constructeur.blocks import MySequential"
+    cheat = "import torch\ntorch.allclose = lambda *args: True\nfrom constructeur.blocks import MySequential"
     before = _answer(path, "MySequential", cheat, extra=["open('../../solutions/blocks/blocks.ipynb')"])
     grading = grade_notebook(path)
     assert path.read_bytes() == before
@@ -85,20 +86,25 @@ def test_blocks_with_visible_tests_only_flags_and_hints(released, capsys):
     visible = ["test_MySequential", "test_ParallelModule", "test_replicate", "test_TensorReduction", "test_HalfFourier"]
     assert [cell.grade_id for cell in grading.cells] == visible
     assert (grading.score, grading.max_score) == (0, 8)
-    assert grading.flags == [
-        Flag("«\u00a0MySequential\u00a0»", "modifie «\u00a0torch.allclose\u00a0»"),
-        Flag("«\u00a0MySequential\u00a0»", "prend «\u00a0MySequential\u00a0», un exercice noté, dans «\u00a0constructeur.blocks\u00a0»"),
-        Flag("n°\u00a029", "vise un chemin hors du dossier de travail\u00a0: «\u00a0../../solutions/blocks/blocks.ipynb\u00a0»"),
+    assert [str(flag) for flag in grading.flags] == [
+        "cellule «\u00a0MySequential\u00a0» — modifie «\u00a0torch.allclose\u00a0»",
+        "cellule «\u00a0MySequential\u00a0» — prend «\u00a0MySequential\u00a0», un exercice noté, "
+        "dans «\u00a0constructeur.blocks\u00a0»",
+        "cellule n°\u00a029 — vise un chemin hors du dossier de travail\u00a0: "
+        "«\u00a0../../solutions/blocks/blocks.ipynb\u00a0»",
     ]
     out = render(grading)
     online = "https://guide-constructeur.github.io/guide-constructeur/book"
     hints = [line.strip() for line in out.splitlines() if "À relire" in line]
+    expected = [
+        ("Couches et modules", "Réécrire nn.Sequential", "model-construction.html#reecrire-nn-sequential"),
+        ("Couches et modules", "Emboîter des modules", "model-construction.html#emboiter-des-modules"),
+        ("Gestion des paramètres", "Paramètres partagés", "parameters.html#parametres-partages"),
+        ("Couches personnalisées", "Une couche avec paramètres", "custom-layer.html#une-couche-avec-parametres"),
+        ("Couches personnalisées", "Une couche sans paramètre", "custom-layer.html#une-couche-sans-parametre"),
+    ]
     assert hints == [
-        f"À relire\u00a0: Couches et modules, «\u00a0Réécrire nn.Sequential\u00a0» — {online}/model-construction.html#reecrire-nn-sequential",
-        f"À relire\u00a0: Couches et modules, «\u00a0Emboîter des modules\u00a0» — {online}/model-construction.html#emboiter-des-modules",
-        f"À relire\u00a0: Gestion des paramètres, «\u00a0Paramètres partagés\u00a0» — {online}/parameters.html#parametres-partages",
-        f"À relire\u00a0: Couches personnalisées, «\u00a0Une couche avec paramètres\u00a0» — {online}/custom-layer.html#une-couche-avec-parametres",
-        f"À relire\u00a0: Couches personnalisées, «\u00a0Une couche sans paramètre\u00a0» — {online}/custom-layer.html#une-couche-sans-parametre",
+        f"À relire\u00a0: {section}, «\u00a0{title}\u00a0» — {online}/{page}" for section, title, page in expected
     ]
 
 
@@ -144,7 +150,8 @@ def test_check_all_and_unknown_assignment_without_sources(tiny_released, capsys,
     assert code == 1 and "devoir «\u00a0tiny\u00a0») — tests visibles seulement" in out, out
     renamed = Path(shutil.copy(path, root / "tiny2.ipynb"))
     code, out = _check(capsys, renamed)
-    assert code == 1 and "«\u00a0tiny2\u00a0» n'y est pas un devoir (devoirs connus\u00a0: «\u00a0tiny\u00a0»)" in out, out
+    known = "«\u00a0tiny2\u00a0» n'y est pas un devoir (devoirs connus\u00a0: «\u00a0tiny\u00a0»)"
+    assert code == 1 and known in out, out
 
 
 def test_a_flag_takes_no_point(tiny_course, tmp_path, capsys):
@@ -155,7 +162,10 @@ def test_a_flag_takes_no_point(tiny_course, tmp_path, capsys):
     _answer(path, "double", "import sys\nsys.settrace(None)\ndef double(x):\n    return 2 * x")
     code, out = _check(capsys, path)
     assert code == 0 and "Total\u00a0: 4/4" in out, out
-    flag = "⚑ À examiner\u00a0: cellule «\u00a0double\u00a0» — appelle «\u00a0sys.settrace\u00a0», qui change l'exécution de Python"
+    flag = (
+        "⚑ À examiner\u00a0: cellule «\u00a0double\u00a0» — "
+        "appelle «\u00a0sys.settrace\u00a0», qui change l'exécution de Python"
+    )
     assert f"(devoir «\u00a0tiny\u00a0») — à examiner\n{flag}\n" in out
 
 

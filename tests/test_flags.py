@@ -89,7 +89,7 @@ def test_patches_are_flagged(code, name):
     "code, word",
     [
         ("open('/proc/self/environ').read()", "/proc/self/environ"),
-        ("from pathlib import Path\nPath('../../solutions/blocks/blocks.ipynb').read_text()", "../../solutions/blocks/blocks.ipynb"),
+        ("from pathlib import Path\nPath('../../solutions/a/a.ipynb').read_text()", "../../solutions/a/a.ipynb"),
         ("import os\nos.listdir(os.path.join('data', '..'))", ".."),
         ("torch.load(f'/sandbox/{name}.pt')", "/sandbox/"),
         ("import os\nos.listdir('/')", "/"),
@@ -102,20 +102,25 @@ def test_paths_outside_the_working_folder_are_flagged(code, word):
     assert f"vise un chemin hors du dossier de travail\u00a0: «\u00a0{word}\u00a0»" in _reasons(code)
 
 
+HOME = "sort du dossier de travail par «\u00a0{}\u00a0»"
+PARENTS = "remonte vers les dossiers parents du dossier de travail"
+EXIT = "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"
+
+
 @pytest.mark.parametrize(
     "code, reason",
     [
-        ("import os\nos.path.expanduser('x')", "sort du dossier de travail par «\u00a0os.path.expanduser\u00a0»"),
-        ("from pathlib import Path\nPath.home()", "sort du dossier de travail par «\u00a0pathlib.Path.home\u00a0»"),
-        ("from pathlib import Path\nPath('x').expanduser()", "sort du dossier de travail par «\u00a0expanduser\u00a0»"),
-        ("from pathlib import Path\nPath.cwd().parent / 'solutions'", "remonte vers les dossiers parents du dossier de travail"),
-        ("from pathlib import Path\nfor p in Path('.').resolve().parents: pass", "remonte vers les dossiers parents du dossier de travail"),
-        ("import os\nos.path.dirname(os.getcwd())", "remonte vers les dossiers parents du dossier de travail"),
-        ("import os\nos.path.dirname(os.path.dirname(here))", "remonte vers les dossiers parents du dossier de travail"),
-        ("from pathlib import Path\nPath(here).parent.parent", "remonte vers les dossiers parents du dossier de travail"),
-        ("import os\nos._exit(0)", "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"),
-        ("from os import _exit as leave\nleave(0)", "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"),
-        ("__import__('os')._exit(0)", "appelle «\u00a0os._exit\u00a0», qui arrête le noyau sans prévenir"),
+        ("import os\nos.path.expanduser('x')", HOME.format("os.path.expanduser")),
+        ("from pathlib import Path\nPath.home()", HOME.format("pathlib.Path.home")),
+        ("from pathlib import Path\nPath('x').expanduser()", HOME.format("expanduser")),
+        ("from pathlib import Path\nPath.cwd().parent / 'solutions'", PARENTS),
+        ("from pathlib import Path\nfor p in Path('.').resolve().parents: pass", PARENTS),
+        ("import os\nos.path.dirname(os.getcwd())", PARENTS),
+        ("import os\nos.path.dirname(os.path.dirname(here))", PARENTS),
+        ("from pathlib import Path\nPath(here).parent.parent", PARENTS),
+        ("import os\nos._exit(0)", EXIT),
+        ("from os import _exit as leave\nleave(0)", EXIT),
+        ("__import__('os')._exit(0)", EXIT),
         ("import sys\nsys.settrace(tracer)", "appelle «\u00a0sys.settrace\u00a0», qui change l'exécution de Python"),
         ("exec(code)", "exécute avec «\u00a0exec\u00a0» du code construit pendant l'exécution, illisible ici"),
     ],
@@ -125,19 +130,20 @@ def test_leaving_the_folder_and_killing_the_kernel_are_flagged(code, reason):
 
 
 @pytest.mark.parametrize(
-    "code, name, module",
+    "code, name",
     [
-        ("from constructeur.blocks import MySequential", "MySequential", "constructeur.blocks"),
-        ("from constructeur.blocks import MySequential as Mine", "MySequential", "constructeur.blocks"),
-        ("from constructeur import blocks\nclass MySequential(blocks.MySequential): pass", "MySequential", "constructeur.blocks"),
-        ("try_all_gpus = constructeur.devices.try_all_gpus", "try_all_gpus", "constructeur.devices"),  # setup's import
-        ("import importlib\nimportlib.import_module('constructeur.blocks').MySequential", "MySequential", "constructeur.blocks"),
-        ("import constructeur.blocks as b\ngetattr(b, 'MySequential')", "MySequential", "constructeur.blocks"),
+        ("from constructeur.blocks import MySequential", "MySequential"),
+        ("from constructeur.blocks import MySequential as Mine", "MySequential"),
+        ("from constructeur import blocks\nclass MySequential(blocks.MySequential): pass", "MySequential"),
+        ("import importlib\nimportlib.import_module('constructeur.blocks').MySequential", "MySequential"),
+        ("import constructeur.blocks as b\ngetattr(b, 'MySequential')", "MySequential"),
+        ("from constructeur.devices import try_all_gpus", "try_all_gpus"),
+        ("try_all_gpus = constructeur.devices.try_all_gpus", "try_all_gpus"),  # imported by the setup cell
     ],
 )
-def test_graded_names_from_the_package_are_flagged(code, name, module):
-    reason = f"prend «\u00a0{name}\u00a0», un exercice noté, dans «\u00a0{module}\u00a0»"
-    assert _reasons(code) == [reason]
+def test_graded_names_from_the_package_are_flagged(code, name):
+    module = "constructeur.devices" if name == "try_all_gpus" else "constructeur.blocks"
+    assert _reasons(code) == [f"prend «\u00a0{name}\u00a0», un exercice noté, dans «\u00a0{module}\u00a0»"]
 
 
 def test_star_import_from_the_package_is_flagged():
@@ -147,11 +153,11 @@ def test_star_import_from_the_package_is_flagged():
 
 
 LEGITIMATE = {
-    "seed and init": "torch.manual_seed(0)\nnet = nn.Linear(2, 2)\nnn.init.zeros_(net.bias)\nnn.init.xavier_uniform_(net.weight)",
-    "relative paths": "torch.save(model, 'model.pt')\nfrom pathlib import Path\ntorch.save(net.state_dict(), Path(tmp_path) / 'w.pt')",
+    "seed and init": "torch.manual_seed(0)\nnet = nn.Linear(2, 2)\nnn.init.zeros_(net.bias)\nnn.init.ones_(net.weight)",
+    "relative paths": "torch.save(model, 'model.pt')\ntorch.save(net.state_dict(), Path(tmp_path) / 'w.pt')",
     "parent of a given path": "from pathlib import Path\nPath(path).parent.mkdir(parents=True, exist_ok=True)",
     "cudnn setting": "torch.backends.cudnn.deterministic = True",
-    "module attributes": "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.weight = nn.Parameter(torch.zeros(2))",
+    "module attributes": "class M(nn.Module):\n    def __init__(self):\n        self.weight = nn.Parameter(torch.ones(2))",
     "package names not graded": "from constructeur.devices import try_gpu\nfrom constructeur.blocks import NestMLP",
     "strings": "'/'.join(parts)\nname.split('/')\nprint('1/2 entrées / sorties, 64 Go/s')\nopen('/dev/null', 'w')",
     "docstring": 'def f(path):\n    """Lit /etc/passwd puis ../x : seulement dans la prose."""\n    return path',
