@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from constructeur.cli import main
 from constructeur.flags import Flag
-from constructeur.grading import CellGrade, Grading, grade_notebook
+from constructeur.grading import CellGrade, Grading, _tests_nothing, grade_notebook
 from constructeur.reading import BUILT
 from constructeur.report import render
 
@@ -63,6 +63,15 @@ def test_render_flags_hints_and_visible_only(tmp_path):
         "HalfFourier   1/1     réussi",
         f"Total\u00a0: 1/3 ({VISIBLE})",
     ]
+
+
+@pytest.mark.parametrize(
+    "source, empty",
+    [("# Tests cachés : ils s'ajoutent lors de la notation.\n", True), ("", True), ("assert True", False),
+     ("%time assert f(1)", False)],
+)
+def test_test_cells_whose_tests_were_all_hidden(source, empty):
+    assert _tests_nothing(nbformat.v4.new_code_cell(source)) is empty
 
 
 # A course without its sources: the repository's config and released notebooks only.
