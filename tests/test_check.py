@@ -32,7 +32,7 @@ def test_solutions_get_full_marks(capsys):
     before = [path.read_bytes() for path in SOLUTIONS]
     code, out = _check(capsys, *SOLUTIONS)
     assert code == 0, out
-    assert "⚠" not in out and "échoué" not in out and "partiel" not in out, out
+    assert "⚠" not in out and "À examiner" not in out and "échoué" not in out and "partiel" not in out, out
     assert [path.read_bytes() for path in SOLUTIONS] == before
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .course import CheckError, Course
 from .grading import grade_notebook
-from .report import points, render
+from .report import VISIBLE_ONLY, points, render
 
 
 def _parser():
@@ -20,7 +20,8 @@ def _parser():
         help="note une copie de vos carnets d'exercices",
         description=(
             "Note une copie de chaque carnet avec les tests du cours (tests cachés compris), "
-            "comme le ferait «\u00a0nbgrader autograde\u00a0». Vos fichiers ne sont jamais modifiés. "
+            "comme le ferait «\u00a0nbgrader autograde\u00a0»\u202f; sans les sources du cours, avec "
+            "les tests visibles du carnet. Vos fichiers ne sont jamais modifiés. "
             "Code de sortie 0 seulement si tous les points sont obtenus."
         ),
     )
@@ -50,7 +51,7 @@ def _parser():
 def check(notebooks, timeout=None):
     """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
     score = max_score = 0.0
-    failed = False
+    failed = visible_only = False
     for notebook in notebooks:
         try:
             grading = grade_notebook(notebook, timeout=timeout)
@@ -60,9 +61,10 @@ def check(notebooks, timeout=None):
         else:
             print(render(grading))
             score, max_score = score + grading.score, max_score + grading.max_score
+            visible_only = visible_only or grading.visible_only
         print()
     if len(notebooks) > 1:
-        print(f"Total général\u00a0: {points(score, max_score)}")
+        print(f"Total général\u00a0: {points(score, max_score)}" + (f" ({VISIBLE_ONLY})" if visible_only else ""))
     return 0 if not failed and score == max_score else 1
 
 

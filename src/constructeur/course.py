@@ -52,14 +52,27 @@ class Course:
         folder = self.directories.format_path(step, ".", assignment)
         return Path(folder).resolve() / f"{assignment}.ipynb"
 
+    @property
+    def hidden_tests(self):
+        """Whether the course holds its source folder (solutions and hidden tests); a
+        learner who was given only the released notebooks has none."""
+        return Path(self.directories.format_path(self.directories.source_directory, ".", ".")).is_dir()
+
+    def _tests_step(self):
+        """Where the tests are: the source folder, else the released notebooks."""
+        return self.directories.source_directory if self.hidden_tests else self.directories.release_directory
+
     def assignments(self):
-        """Names of the assignments ``a`` that have a source ``<source>/a/a.ipynb``, sorted."""
-        source = Path(self.directories.format_path(self.directories.source_directory, ".", "."))
+        """Names of the assignments ``a`` that have a notebook ``<source>/a/a.ipynb``
+        (``<release>/a/a.ipynb`` in a course without its source folder), sorted."""
+        source = Path(self.directories.format_path(self._tests_step(), ".", "."))
         return sorted(p.name for p in source.resolve().glob("*") if (p / f"{p.name}.ipynb").is_file())
 
     def source_notebook(self, assignment):
-        """The source notebook (solutions and hidden tests) of ``assignment``."""
-        path = self._notebook(self.directories.source_directory, assignment)
+        """The notebook whose tests grade ``assignment``: its source (solutions and hidden
+        tests), or, in a course without its source folder, its released notebook (the
+        visible tests only)."""
+        path = self._notebook(self._tests_step(), assignment)
         if not path.is_file():
             known = ", ".join(f"«\u00a0{name}\u00a0»" for name in self.assignments()) or "aucun"
             raise CheckError(

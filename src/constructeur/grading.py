@@ -9,6 +9,7 @@ each test cell. Only autograde's writes to the instructor's gradebook are left o
 the check and the instructor reach the same verdict. The learner's file is only read.
 """
 
+import ast
 import logging
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from traitlets.utils.importstring import import_item
 
 from .course import CheckError, Course
 from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
+from .flags import Flag, notebook_flags
 from .repair import NOTE, Rejected, grade_ids, repair
 from .sandbox import sandbox_problem
 
@@ -84,6 +86,10 @@ class Grading:
     cells: list[CellGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unsandboxed: str | None = None  # why no sandbox protected this grading (French), if none did
+    flags: list[Flag] = field(default_factory=list)  # code for a human to look at (never a grade)
+    visible_only: bool = False  # graded without the hidden tests (a course without its sources)
+    hidden_points: float = 0.0  # with visible_only: the points of test cells that are all hidden
+    course_root: Path | None = None  # the course's folder, where the built book may be
 
     @property
     def score(self):
@@ -148,6 +154,22 @@ def tampering(released, originals, learner):
     return notes
 
 
+def _edited_released(released):
+    """French notes on the locked cells of a released notebook whose code no longer has
+    the checksum nbgrader gave it: in a course without its sources, the only trace of an
+    edited test (the learner's notebook may be the released one)."""
+    notes = []
+    for cell in released.cells:
+        if utils.is_locked(cell) and utils.compute_checksum(cell) != cell.metadata.nbgrader.get("checksum"):
+            kind = "de test" if utils.is_grade(cell) else "verrouillée"
+            notes.append(
+                f"La cellule {kind} «\u00a0{cell.metadata.nbgrader['grade_id']}\u00a0» a été modifiée et le "
+                "cours n'a pas ses sources pour la rétablir\u00a0: elle a servi telle quelle, la correction "
+                "de l'enseignant utilisera l'originale."
+            )
+    return notes
+
+
 def _errors(cell):
     return [output for output in cell.get("outputs", []) if output.output_type == "error"]
 
@@ -207,6 +229,14 @@ def _failure(cell):
     return "points partiels"
 
 
+def _tests_nothing(cell):
+    """Whether a test cell holds no code: its tests were all hidden, and removed."""
+    try:
+        return not ast.parse(cell.source).body
+    except SyntaxError:
+        return False
+
+
 def exercise_of(grade_id, names):
     """The fixed name a test cell ``test_<name>[_<suffix>]`` checks (longest match)."""
     matches = [n for n in names if grade_id == f"test_{n}" or grade_id.startswith(f"test_{n}_")]
@@ -246,6 +276,9 @@ def grade_notebook(path, timeout=None):
     source_path = course.source_notebook(assignment)
     source = nbformat.read(source_path, as_version=4)
     names = [cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_solution(cell)]
+    restored = {cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_locked(cell)}
+    flags = notebook_flags(learner, restored, names)
+    edited = [] if course.hidden_tests else _edited_released(source)  # before nbgrader's new checksums
     config = Config(course.config)
     if timeout is not None:
         config.Execute.timeout = timeout
@@ -278,7 +311,7 @@ def grade_notebook(path, timeout=None):
             learner, repairs = repair(learner, released, others)
         except Rejected as rejection:
             raise CheckError(str(rejection)) from None
-        notes = [NOTE + note for note in repairs] + tampering(released, originals, learner)
+        notes = edited + [NOTE + note for note in repairs] + tampering(released, originals, learner)
         graded = _run(sanitize, learner, resources, config)
         with utils.setenv(NBGRADER_EXECUTION="autograde"):
             graded = _run(autograde, graded, resources, config)
@@ -286,6 +319,7 @@ def grade_notebook(path, timeout=None):
 
     timeout = Execute(config=config).timeout
     grading = Grading(path, assignment, notes=notes + _error_notes(graded, timeout), unsandboxed=unsandboxed)
+    grading.flags, grading.visible_only, grading.course_root = flags, not course.hidden_tests, course.root
     for cell in graded.cells:
         if utils.is_grade(cell):
             score, max_score = utils.determine_grade(cell, _LOG)
@@ -293,4 +327,9 @@ def grade_notebook(path, timeout=None):
             grade_id = cell.metadata.nbgrader["grade_id"]
             failure = None if score == max_score else _failure(cell)
             grading.cells.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
+    if grading.visible_only:  # a test cell whose tests were all hidden tests nothing here
+        tests = [cell for cell in graded.cells if utils.is_grade(cell)]
+        empty = {cell.metadata.nbgrader["grade_id"] for cell in tests if _tests_nothing(cell)}
+        grading.hidden_points = sum(cell.max_score for cell in grading.cells if cell.grade_id in empty)
+        grading.cells = [cell for cell in grading.cells if cell.grade_id not in empty]
     return grading

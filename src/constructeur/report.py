@@ -1,6 +1,9 @@
 """The French score table that ``constructeur check`` prints for one graded notebook."""
 
+from .reading import reread
+
 HEADERS = ("Exercice", "Points", "Statut", "Premier échec")
+VISIBLE_ONLY = "tests visibles seulement\u00a0: la note finale comprend aussi des tests cachés"
 
 
 def points(score, max_score):
@@ -29,16 +32,33 @@ def exercise_rows(grading):
 
 
 def render(grading):
-    """The report of one notebook: its notes, the table, the total."""
+    """The report of one notebook: its notes and flags, the table (with what to reread
+    under each exercise that lost points), the total."""
     lines = [f"Carnet {grading.notebook} (devoir «\u00a0{grading.assignment}\u00a0»)"]
     if grading.unsandboxed:
         lines[0] += " — sans bac à sable"
         lines.append(f"⚠ Noté sans bac à sable\u00a0: {grading.unsandboxed}")
+    if grading.visible_only:
+        lines[0] += " — tests visibles seulement"
+        note = (
+            "ⓘ Tests visibles seulement\u00a0: le cours n'a pas ses sources (solutions et tests cachés)"
+            "\u202f; ce carnet est noté avec les tests qu'il contient."
+        )
+        if grading.hidden_points:
+            note += f" Les cellules de tests cachés ({grading.hidden_points:g}\u00a0points) ne sont pas comptées ici."
+        lines.append(note)
+    if grading.flags:
+        lines[0] += " — à examiner"
+    lines += [f"⚑ À examiner\u00a0: {flag}" for flag in grading.flags]
     lines += [f"⚠ {note}" for note in grading.notes]
     rows = [HEADERS, *exercise_rows(grading)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS) - 1)]
     for row in rows:
         cells = [text.ljust(width) for text, width in zip(row, widths)] + [row[-1]]
         lines.append("  ".join(cells).rstrip())
-    lines.append(f"Total\u00a0: {points(grading.score, grading.max_score)}")
+        hint = row is not HEADERS and row[2] != "réussi" and reread(row[0], grading.course_root)
+        if hint:
+            lines.append(f"    {hint}")
+    total = f"Total\u00a0: {points(grading.score, grading.max_score)}"
+    lines.append(f"{total} ({VISIBLE_ONLY})" if grading.visible_only else total)
     return "\n".join(lines)
