@@ -91,15 +91,19 @@ def test_blocks_with_visible_tests_only_flags_and_hints(released, capsys):
     before = _answer(path, "MySequential", cheat, extra=["open('../../solutions/blocks/blocks.ipynb')"])
     grading = grade_notebook(path)
     assert path.read_bytes() == before
-    assert grading.visible_only and grading.hidden_points == 9
-    visible = ["test_MySequential", "test_ParallelModule", "test_replicate", "test_TensorReduction", "test_HalfFourier"]
-    assert [cell.grade_id for cell in grading.cells] == visible
-    assert (grading.score, grading.max_score) == (0, 8)
+    tests = [cell for cell in nbformat.read(ROOT / "exercises" / "blocks" / "blocks.ipynb", as_version=4).cells
+             if cell.metadata.get("nbgrader", {}).get("grade")]
+    visible = [cell for cell in tests if not _tests_nothing(cell)]
+    hidden_only = sum(cell.metadata.nbgrader["points"] for cell in tests if _tests_nothing(cell))
+    assert grading.visible_only and 0 < grading.hidden_points == hidden_only
+    assert [cell.grade_id for cell in grading.cells] == [cell.metadata.nbgrader["grade_id"] for cell in visible]
+    assert (grading.score, grading.max_score) == (0, sum(cell.metadata.nbgrader["points"] for cell in visible))
+    last = len(nbformat.read(path, as_version=4).cells)
     assert [str(flag) for flag in grading.flags] == [
         "cellule «\u00a0MySequential\u00a0» — modifie «\u00a0torch.allclose\u00a0»",
         "cellule «\u00a0MySequential\u00a0» — prend «\u00a0MySequential\u00a0», un exercice noté, "
         "dans «\u00a0constructeur.blocks\u00a0»",
-        "cellule n°\u00a029 — vise un chemin hors du dossier de travail\u00a0: "
+        f"cellule n°\u00a0{last} — vise un chemin hors du dossier de travail\u00a0: "
         "«\u00a0../../solutions/blocks/blocks.ipynb\u00a0»",
     ]
     out = render(grading)
@@ -111,6 +115,8 @@ def test_blocks_with_visible_tests_only_flags_and_hints(released, capsys):
         ("Gestion des paramètres", "Paramètres partagés", "parameters.html#parametres-partages"),
         ("Couches personnalisées", "Une couche avec paramètres", "custom-layer.html#une-couche-avec-parametres"),
         ("Couches personnalisées", "Une couche sans paramètre", "custom-layer.html#une-couche-sans-parametre"),
+        ("Couches personnalisées", "Une couche qui dépend du mode\u00a0: train() et eval()",
+         "custom-layer.html#une-couche-qui-depend-du-mode-train-et-eval"),
     ]
     assert hints == [
         f"À relire\u00a0: {section}, «\u00a0{title}\u00a0» — {online}/{page}" for section, title, page in expected

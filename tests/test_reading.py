@@ -131,6 +131,7 @@ def test_reread_links_to_the_built_page_else_online(tmp_path, monkeypatch):
     page = tmp_path / BUILT / "book" / "lazy-init.html"
     page.parent.mkdir(parents=True)
     page.touch()
+    monkeypatch.setitem(TO_REREAD, "build_and_init", ("lazy-init", None))  # a whole section
     assert reread("build_and_init", tmp_path) == f"À relire\u00a0: Initialisation paresseuse — {page}"
     monkeypatch.chdir(tmp_path)
     assert link("lazy-init", None, tmp_path) == os.path.join("_build", "html", "book", "lazy-init.html")
