@@ -226,3 +226,34 @@ def test_capture_of_a_section(page):
     capture = HTML / "_static" / "capture.png"
     page.screenshot(path=str(capture))
     assert capture.stat().st_size > 10_000
+
+
+def test_class_report_page(browser, tmp_path):
+    """The instructor's report of `constructeur grade`: self-contained, French, accessible."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from constructeur.class_grading import GRADED, NOT_GRADED, ClassGrading, Outcome
+    from constructeur.class_report import write_report
+
+    tests = {"test_MySequential": "MySequential", "test_MySequential_hidden": "MySequential", "test_replicate": "replicate"}
+    cells = {"test_MySequential": (2, 2), "test_MySequential_hidden": (0, 2), "test_replicate": (3, 3)}
+    outcomes = [
+        Outcome("dupont", GRADED, 5, 7, cells=cells),
+        Outcome("durand", GRADED, 7, 7, flags=["cellule «\u00a0setup\u00a0» modifiée"], cells=dict.fromkeys(cells, (2, 2))),
+        Outcome("martin", NOT_GRADED, reason="n'est pas du JSON valide"),
+    ]
+    folder = write_report(ClassGrading("blocks", tests, outcomes, 12.5, 2), tmp_path)
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.recorder = Recorder(page)
+    page.route("**/*", lambda route: route_local_only(route, page.recorder.problems))
+    page.goto((folder / "index.html").as_uri(), wait_until="load")
+    assert_clean(page)
+    assert page.locator("h1").inner_text() == "Correction du devoir «\u00a0blocks\u00a0»"
+    assert page.locator("html").get_attribute("lang") == "fr"
+    widths = page.eval_on_selector_all("img", "images => images.map(image => image.naturalWidth)")
+    assert len(widths) == 2 and min(widths) > 100  # both charts drawn
+    assert "martin" in page.locator("main").inner_text() and "à examiner" in page.locator("main").inner_text()
+    violations = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")], violations
+    context.close()

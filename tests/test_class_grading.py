@@ -98,10 +98,11 @@ CASES = {
     "duplicated_test": (_solved_and(_duplicate_test), GRADED, 4),
     "bad_metadata_type": (_solved_and(_metadata("double", None, "oops")), GRADED, 4),
     "unknown_schema_version": (_solved_and(_metadata("double", "schema_version", 99)), GRADED, 4),
+    "patches_builtins": (_answer("import builtins\nbuiltins.print = len\ndef double(x):\n    return 2 * x"), GRADED, 4),
     "other_assignment": ("other", NOT_GRADED, "celui du devoir «\u00a0other\u00a0»"),
     "unreadable": (b"{ pas du JSON", NOT_GRADED, "n'est pas du JSON valide"),
 }
-FLAGGED = {"test_replaced_by_pass", "modified_locked_cell"}
+FLAGGED = {"test_replaced_by_pass", "modified_locked_cell", "patches_builtins"}
 
 
 def _course(root, db_url=None):
@@ -214,7 +215,7 @@ def sqlite_one_worker(tmp_path_factory):
 def test_one_worker_on_sqlite(sqlite_one_worker, class_of_30):
     _check_expected(sqlite_one_worker)
     root, _, _ = class_of_30
-    assert "Notées\u00a0: 14 (dont 2 à examiner), non notées\u00a0: 2" in summary(sqlite_one_worker)
+    assert "Notées\u00a0: 15 (dont 3 à examiner), non notées\u00a0: 2" in summary(sqlite_one_worker)
 
 
 def test_plain_nbgrader_agrees_where_it_does_not_crash(sqlite_one_worker, tmp_path):
@@ -303,9 +304,9 @@ def test_report_page(sqlite_one_worker):
     page = render_html(sqlite_one_worker)
     assert '<html lang="fr">' in page and "data:image/png;base64," in page and "http" not in page
     rates = dict(((e, t), r) for e, t, r in success_rates(sqlite_one_worker))
-    # 14 copies graded; blank, syntax error and endless loop fail test_double, the rest pass it
-    assert rates[("double", "test_double")] == pytest.approx(11 / 14)
-    for case in ("other_assignment", "unreadable", "test_replaced_by_pass", "modified_locked_cell"):
+    # 15 copies graded; blank, syntax error and endless loop fail test_double, the rest pass it
+    assert rates[("double", "test_double")] == pytest.approx(12 / 15)
+    for case in ("other_assignment", "unreadable", *FLAGGED):
         assert f"<td>1-{case}</td>" in page
 
 

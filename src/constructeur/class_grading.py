@@ -22,6 +22,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from .course import CheckError, Course
+from .flags import notebook_flags
 from .grading import exercise_of, read_notebook, tampering
 from .repair import NOTE, released_from_gradebook, repair
 
@@ -39,7 +40,7 @@ class Outcome:
     max_score: float | None = None
     reason: str | None = None  # why it was not graded (French)
     notes: list[str] = field(default_factory=list)  # repairs made before grading
-    flags: list[str] = field(default_factory=list)  # for a human to look at: changed locked cells
+    flags: list[str] = field(default_factory=list)  # for a human: changed locked cells, suspicious code
     cells: dict[str, tuple[float, float]] = field(default_factory=dict)  # test cell -> (score, max)
     seconds: float = 0.0
 
@@ -112,11 +113,15 @@ def _read_grades(coursedir, assignment, student, submitted, outcome):
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 outcome.cells[grade.name] = (grade.score, grade.max_score)
+            source = notebook.notebook
             released = released_from_gradebook(gradebook, notebook.name, assignment)
-            originals = {cell.name: cell.source for cell in notebook.notebook.source_cells}
+            originals = {cell.name: cell.source for cell in source.source_cells}
             if notebook.name in submitted:
                 repaired, _ = repair(submitted[notebook.name], released)
                 outcome.flags += tampering(released, originals, repaired)
+                restored = {cell.name for cell in source.source_cells if cell.locked}
+                graded = [cell.name for cell in source.solution_cells]
+                outcome.flags += [f"À examiner\u00a0: {flag}" for flag in notebook_flags(repaired, restored, graded)]
 
 
 def students(root, assignment, pattern="*"):
