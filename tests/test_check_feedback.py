@@ -196,3 +196,10 @@ def test_edited_test_of_the_released_notebook_is_noted(tiny_released, capsys):
         "pour la rétablir\u00a0: elle a servi telle quelle, la correction de l'enseignant utilisera l'originale."
     ) in out
     assert out.count("a été modifiée") == 1
+
+
+def test_a_failing_zero_point_cell_is_reported_failed():
+    """The final environment cell is worth 0 points; when it fails, the report says so."""
+    failure = "AssertionError\u00a0: l'environnement de correction a été modifié"
+    grading = Grading(Path("x.ipynb"), "x", cells=[CellGrade("test_environment", "test_environment", 0, 0, failure)])
+    assert f"test_environment  0/0     échoué  {failure}" in render(grading).splitlines()

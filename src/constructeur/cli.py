@@ -61,6 +61,7 @@ def check(notebooks, timeout=None):
         else:
             print(render(grading))
             score, max_score = score + grading.score, max_score + grading.max_score
+            failed = failed or any(cell.failure for cell in grading.cells)
             visible_only = visible_only or grading.visible_only
         print()
     if len(notebooks) > 1:

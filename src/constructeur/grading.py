@@ -325,7 +325,7 @@ def grade_notebook(path, timeout=None):
             score, max_score = utils.determine_grade(cell, _LOG)
             score = score or 0.0  # None: a manually graded answer, worth nothing here
             grade_id = cell.metadata.nbgrader["grade_id"]
-            failure = None if score == max_score else _failure(cell)
+            failure = None if score == max_score and not _errors(cell) else _failure(cell)
             grading.cells.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
     if grading.visible_only:  # a test cell whose tests were all hidden tests nothing here
         tests = [cell for cell in graded.cells if utils.is_grade(cell)]

@@ -11,9 +11,10 @@ def points(score, max_score):
     return f"{score:g}/{max_score:g}"
 
 
-def status(score, max_score):
-    """The status word: réussi with every point, échoué with none, partiel in between."""
-    if score == max_score:
+def status(score, max_score, failure=None):
+    """The status word: réussi with every point and no failure (a 0-point cell can fail),
+    échoué with no point, partiel in between."""
+    if score == max_score and failure is None:
         return "réussi"
     return "échoué" if score == 0 else "partiel"
 
@@ -26,7 +27,7 @@ def exercise_rows(grading):
         score, max_score, failure = totals.get(cell.exercise, (0.0, 0.0, None))
         totals[cell.exercise] = (score + cell.score, max_score + cell.max_score, failure or cell.failure)
     return [
-        (name, points(score, max_score), status(score, max_score), failure or "")
+        (name, points(score, max_score), status(score, max_score, failure), failure or "")
         for name, (score, max_score, failure) in totals.items()
     ]
 
