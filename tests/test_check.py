@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from conftest import ROOT, copy_course
+from helpers import ROOT, copy_course
 from constructeur.cli import main
 from constructeur.course import Course
 from constructeur.grading import grade_notebook

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import ROOT, copy_course, generate_exercises
+from helpers import ROOT, copy_course, generate_exercises
 from constructeur.course import Course
 
 
