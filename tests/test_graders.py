@@ -19,6 +19,8 @@ from nbgrader import utils
 
 from constructeur.grading import exercise_of
 
+pytestmark = pytest.mark.slow  # Jupyter kernels
+
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
 

@@ -1,12 +1,13 @@
-"""The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check --all``."""
+"""The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check --all``.
+
+The grading modules (nbgrader and its kin) are imported only when a notebook is checked:
+``constructeur --help`` answers at once, and without the ``grading`` extra (on Colab, say)
+the check says in French what to install instead of a traceback.
+"""
 
 import argparse
 import os
 from pathlib import Path
-
-from .course import CheckError, Course
-from .grading import grade_notebook
-from .report import points, render
 
 
 def _parser():
@@ -34,22 +35,35 @@ def _parser():
     return parser
 
 
+def _grading():
+    """The modules of the check; a French exit message when the grading extra is missing."""
+    try:
+        from . import course, grading, report
+    except ModuleNotFoundError as error:
+        raise SystemExit(
+            f"constructeur check : le module « {error.name} » manque ; "
+            'installez guide-constructeur[grading] (pip install "guide-constructeur[grading]").'
+        ) from None
+    return course, grading, report
+
+
 def check(notebooks, timeout=None):
     """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
+    course, grading, report = _grading()
     score = max_score = 0.0
     failed = False
     for notebook in notebooks:
         try:
-            grading = grade_notebook(notebook, timeout=timeout)
-        except CheckError as error:
+            graded = grading.grade_notebook(notebook, timeout=timeout)
+        except course.CheckError as error:
             print(f"Carnet {notebook} — impossible de le noter\u00a0: {error}")
             failed = True
         else:
-            print(render(grading))
-            score, max_score = score + grading.score, max_score + grading.max_score
+            print(report.render(graded))
+            score, max_score = score + graded.score, max_score + graded.max_score
         print()
     if len(notebooks) > 1:
-        print(f"Total général\u00a0: {points(score, max_score)}")
+        print(f"Total général\u00a0: {report.points(score, max_score)}")
     return 0 if not failed and score == max_score else 1
 
 
@@ -60,7 +74,8 @@ def main(argv=None):
         parser.error("--timeout\u00a0: il faut au moins 1 seconde")
     notebooks = list(args.notebooks)
     if args.all:
-        notebooks += [Path(os.path.relpath(p)) for p in Course.around(Path.cwd()).released_notebooks()]
+        course = _grading()[0].Course.around(Path.cwd())
+        notebooks += [Path(os.path.relpath(p)) for p in course.released_notebooks()]
     if not notebooks:
         parser.error("indiquez au moins un carnet, ou --all")
     return check(notebooks, timeout=args.timeout)
