@@ -6,6 +6,10 @@ import pytest
 import torch
 from torch import nn
 
+# This file holds fixtures, no examples; collected as a module for its doctests, it would
+# clash with tests/conftest.py (two modules named conftest).
+collect_ignore = ["conftest.py"]
+
 
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace):

@@ -78,3 +78,10 @@ def test_initializing_a_lazy_layer_before_the_dry_run_is_a_clear_error():
 def test_is_linear():
     assert is_linear(nn.Linear(2, 2))
     assert not is_linear(nn.ReLU())
+
+
+def test_is_linear_only_tests_a_lazy_layer():
+    layer = nn.LazyLinear(3)
+    assert not is_linear(layer)  # no exception: shapes unknown, not a Linear yet
+    layer(torch.rand(2, 5))
+    assert is_linear(layer)

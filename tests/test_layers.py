@@ -40,3 +40,11 @@ def test_my_linear_trains_with_sgd():
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.1 * losses[0]
+
+
+def test_printing_a_layer_tells_its_sizes():
+    assert repr(MyLinear(5, 3)) == "MyLinear(in_features=5, out_features=3)"
+    assert repr(torch.nn.Sequential(MyLinear(64, 8))) == (
+        "Sequential(\n  (0): MyLinear(in_features=64, out_features=8)\n)"
+    )
+    assert repr(CenteredLayer()) == "CenteredLayer()"
