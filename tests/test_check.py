@@ -13,12 +13,12 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from helpers import ROOT, copy_course
-
-pytestmark = pytest.mark.slow  # Jupyter kernels
 from constructeur.cli import main
 from constructeur.course import Course
 from constructeur.grading import grade_notebook
+from helpers import ROOT, copy_course
+
+pytestmark = pytest.mark.slow  # Jupyter kernels
 
 RELEASED = sorted(ROOT.glob("exercises/*/*.ipynb"))  # collected without reading the course
 
