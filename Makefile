@@ -10,8 +10,10 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 # The interpreter that creates .venv: the first of these that is Python >= 3.11 (the
 # pinned numpy, ipython, matplotlib and nbgrader need it); `make book PYTHON=...` to choose.
 MIN_PYTHON := 3.11
+comma := ,
 PYTHON ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3.14 python3; do \
-	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { command -v $$p; break; }; done),python3)
+	$$p -c 'import sys; sys.exit(sys.version_info < ($(subst .,$(comma),$(MIN_PYTHON))))' 2>/dev/null \
+	&& { command -v $$p; break; }; done),python3)
 
 # Which PyTorch build: by default, what the package indexes pip is set up with serve for
 # torch==2.13.0 (from PyPI: CUDA on Linux x86_64, CPU elsewhere; or a local mirror's).
@@ -28,7 +30,7 @@ $(PY):
 	@found=$$($(PYTHON) -c 'import sys; print(*sys.version_info[:3], sep=".")' 2>/dev/null) || found=""; \
 	if ! printf '%s\n' $(MIN_PYTHON) "$$found" | sort -V -C; then \
 		echo "Python ≥ $(MIN_PYTHON) est nécessaire ; $(PYTHON) est Python $${found:-introuvable}." >&2; \
-		echo "Installez Python $(MIN_PYTHON) ou plus récent (paquet python3.11 de votre distribution," >&2; \
+		echo "Installez Python $(MIN_PYTHON) ou plus récent (paquet python$(MIN_PYTHON) de votre distribution," >&2; \
 		echo "python.org ou « uv python install $(MIN_PYTHON) »), puis relancez par exemple :" >&2; \
 		echo "  make book PYTHON=python$(MIN_PYTHON)" >&2; \
 		exit 1; \
