@@ -27,15 +27,17 @@ endif
 TORCH_BUILD = $(if $(filter auto,$(TORCH)),$(if $(shell nvidia-smi -L 2>/dev/null),cuda,cpu),$(TORCH))
 
 $(PY):
-	@found=$$($(PYTHON) -c 'import sys; print(*sys.version_info[:3], sep=".")' 2>/dev/null) || found=""; \
+	@python="$(PYTHON)"; \
+	found=$$("$$python" -c 'import sys; print(*sys.version_info[:3], sep=".")' 2>/dev/null) || found=""; \
 	if ! printf '%s\n' $(MIN_PYTHON) "$$found" | sort -V -C; then \
-		echo "Python ≥ $(MIN_PYTHON) est nécessaire ; $(PYTHON) est Python $${found:-introuvable}." >&2; \
+		echo "Python ≥ $(MIN_PYTHON) est nécessaire ; $$python est Python $${found:-introuvable}." >&2; \
 		echo "Installez Python $(MIN_PYTHON) ou plus récent (paquet python$(MIN_PYTHON) de votre distribution," >&2; \
 		echo "python.org ou « uv python install $(MIN_PYTHON) »), puis relancez par exemple :" >&2; \
 		echo "  make book PYTHON=python$(MIN_PYTHON)" >&2; \
 		exit 1; \
-	fi
-	$(PYTHON) -m venv $(VENV)
+	fi; \
+	echo "$$python -m venv $(VENV)"; \
+	"$$python" -m venv $(VENV)
 
 # JupyterLab's defaults for the course (French), read from <prefix>/etc/jupyter/labconfig.
 LAB_DEFAULTS := jupyter/default_setting_overrides.json

@@ -66,7 +66,8 @@ def _install_command(tmp_path, *variables, path=None):
     """The pip command `make -n` would run to install a fresh venv."""
     venv = tmp_path / "venv"
     result = subprocess.run(
-        [shutil.which("make"), "-n", "-C", str(ROOT), f"VENV={venv}", f"{venv}/.installed", *variables],
+        [shutil.which("make"), "-n", "-C", str(ROOT), f"VENV={venv}", "PYTHON=python3", f"{venv}/.installed",
+         *variables],
         capture_output=True, text=True, env={"PATH": path} if path else None,
     )
     assert result.returncode == 0, result.stderr
