@@ -18,11 +18,13 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from conftest import ROOT, TINY_SOURCE, generate_exercises
 from constructeur.class_grading import GRADED, NOT_GRADED, grade_class
 from constructeur.class_report import render_html, success_rates, summary
 from constructeur.cli import main
 from constructeur.course import Course
+from helpers import ROOT, generate_exercises, tiny_source
+
+pytestmark = pytest.mark.slow  # Jupyter kernels
 
 LIMITS = "\nc.ExecutePreprocessor.timeout = 2\nc.GuardedExecute.notebook_timeout = 20\n"
 
@@ -108,7 +110,7 @@ def _course(root, db_url=None):
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(LIMITS + (f'c.CourseDirectory.db_url = "{db_url}"\n' if db_url else ""))
     for name, prefix in (("tiny", ""), ("other", "other_")):
-        source = copy.deepcopy(TINY_SOURCE)
+        source = tiny_source()
         for cell in source.cells:
             if prefix and "nbgrader" in cell.metadata:
                 cell.metadata.nbgrader["grade_id"] = prefix + cell.metadata.nbgrader["grade_id"]

@@ -4,12 +4,22 @@ HEADERS = ("Exercice", "Points", "Statut", "Premier échec")
 
 
 def points(score, max_score):
-    """``3/4``, ``1.5/2``: a score out of its maximum, without useless decimals."""
+    """``3/4``, ``1.5/2``: a score out of its maximum, without useless decimals.
+
+    Example:
+        >>> points(3.0, 4.0), points(1.5, 2)
+        ('3/4', '1.5/2')
+    """
     return f"{score:g}/{max_score:g}"
 
 
 def status(score, max_score):
-    """The status word: réussi with every point, échoué with none, partiel in between."""
+    """The status word: réussi with every point, échoué with none, partiel in between.
+
+    Example:
+        >>> status(2, 2), status(0, 2), status(0.5, 2)
+        ('réussi', 'échoué', 'partiel')
+    """
     if score == max_score:
         return "réussi"
     return "échoué" if score == 0 else "partiel"
