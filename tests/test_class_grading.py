@@ -248,7 +248,10 @@ def _postgres(folder):
     bin_dir = Path(pg_ctl).resolve().parent
     subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"], check=True, capture_output=True)
     options = f"-c listen_addresses='' -k {socket}"
-    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start"], check=True, capture_output=True)
+    # -l: the server writes to its log, not to pg_ctl's output, whose pipe it would otherwise
+    # hold open after pg_ctl returns (capture_output would then wait for it forever)
+    start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "start"]
+    subprocess.run([*as_postgres, *start], check=True, capture_output=True)
     return as_postgres, bin_dir, data, socket
 
 
