@@ -3,35 +3,81 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: book test execute exercises bench clean
+.PHONY: book test unit execute exercises clean
 
-$(STAMP): pyproject.toml constraints.txt share/jupyter/kernels/constructeur-sandbox/kernel.json
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
+# The interpreter that creates .venv: the first of these that is Python >= 3.11 (the
+# pinned numpy, ipython, matplotlib and nbgrader need it); `make book PYTHON=...` to choose.
+MIN_PYTHON := 3.11
+comma := ,
+PYTHON ?= $(or $(shell for p in python3.11 python3.12 python3.13 python3.14 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < ($(subst .,$(comma),$(MIN_PYTHON))))' 2>/dev/null \
+	&& { command -v $$p; break; }; done),python3)
+
+# Which PyTorch build: by default, what the package indexes pip is set up with serve for
+# torch==2.13.0 (from PyPI: CUDA on Linux x86_64, CPU elsewhere; or a local mirror's).
+# TORCH=cpu adds PyTorch's CPU index (the one binder/postBuild uses), TORCH=cuda takes
+# PyPI's CUDA build, TORCH=auto picks cpu unless an NVIDIA driver answers.
+TORCH ?=
+TORCH_INDEX_cpu := --extra-index-url https://download.pytorch.org/whl/cpu
+ifneq ($(filter-out cpu cuda auto,$(TORCH)),)
+$(error TORCH=$(TORCH) : choisissez cpu, cuda ou auto (ou rien, pour la version que sert votre index))
+endif
+TORCH_BUILD = $(if $(filter auto,$(TORCH)),$(if $(shell nvidia-smi -L 2>/dev/null),cuda,cpu),$(TORCH))
+
+$(PY):
+	@python="$(PYTHON)"; \
+	found=$$("$$python" -c 'import sys; print(*sys.version_info[:3], sep=".")' 2>/dev/null) || found=""; \
+	if ! printf '%s\n' $(MIN_PYTHON) "$$found" | sort -V -C; then \
+		echo "Python ≥ $(MIN_PYTHON) est nécessaire ; $$python est Python $${found:-introuvable}." >&2; \
+		echo "Installez Python $(MIN_PYTHON) ou plus récent (paquet python$(MIN_PYTHON) de votre distribution," >&2; \
+		echo "python.org ou « uv python install $(MIN_PYTHON) »), puis relancez par exemple :" >&2; \
+		echo "  make book PYTHON=python$(MIN_PYTHON)" >&2; \
+		exit 1; \
+	fi; \
+	echo "$$python -m venv $(VENV)"; \
+	"$$python" -m venv $(VENV)
+
+# JupyterLab's defaults for the course (French), read from <prefix>/etc/jupyter/labconfig.
+LAB_DEFAULTS := jupyter/default_setting_overrides.json
+LAB_DEFAULTS_DIR := etc/jupyter/labconfig
+
+SANDBOX_KERNEL := share/jupyter/kernels/constructeur-sandbox
+
+$(STAMP): pyproject.toml $(LAB_DEFAULTS) constraints.txt $(SANDBOX_KERNEL)/kernel.json | $(PY)
+	$(PY) -m pip install --quiet $(TORCH_INDEX_$(TORCH_BUILD)) --constraint constraints.txt --editable ".[dev]"
 	# the grading kernelspec (an editable install does not copy data files)
-	$(VENV)/bin/jupyter kernelspec install --sys-prefix --log-level=WARN share/jupyter/kernels/constructeur-sandbox
+	$(VENV)/bin/jupyter kernelspec install --sys-prefix --log-level=WARN $(SANDBOX_KERNEL)
+	install -D -m 644 $(LAB_DEFAULTS) $(VENV)/$(LAB_DEFAULTS_DIR)/$(notdir $(LAB_DEFAULTS))
 	touch $(STAMP)
 
+# MathJax is served by the book itself (no CDN), so the book reads offline. npm fetches
+# the pinned tarball, whose SHA-256 is checked; a new version re-vendors it (its stamp).
 MATHJAX_VERSION := 3.2.2
-MATHJAX := vendor/mathjax/es5/tex-mml-chtml.js
+MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+MATHJAX := vendor/mathjax/.version-$(MATHJAX_VERSION)
 
 book: $(STAMP) $(MATHJAX)
 	jupyter-book build . --warningiserror --nitpick --keep-going
 
-# MathJax is served by the book itself (no CDN), so the book reads offline.
 $(MATHJAX):
 	rm -rf vendor/mathjax && mkdir -p vendor/mathjax
 	npm pack --silent --pack-destination vendor mathjax@$(MATHJAX_VERSION) >/dev/null
+	echo "$(MATHJAX_SHA256)  vendor/mathjax-$(MATHJAX_VERSION).tgz" | sha256sum --check --quiet
 	tar -xzf vendor/mathjax-$(MATHJAX_VERSION).tgz -C vendor/mathjax --strip-components=1 package/es5 package/LICENSE
 	rm vendor/mathjax-$(MATHJAX_VERSION).tgz
+	touch $@
 
-# Two runs: coverage is measured on tests/ alone (under pytest-cov, nbval's kernels
-# timed out here), then nbval re-executes the book and compares every output.
+# Two runs: coverage is measured on the package's tests and doctests (under pytest-cov,
+# nbval's kernels timed out here), then nbval re-executes the book and compares outputs.
 test: book
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 tests
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg book
+
+# The fast layer: no Jupyter kernel, no browser (a maintainer's feedback in seconds).
+unit: $(STAMP)
+	$(PY) -m pytest -m "not slow and not browser"
 
 execute: $(STAMP)
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace book/*.ipynb

@@ -15,6 +15,9 @@ c.CourseDirectory.course_id = "guide-constructeur"
 # solutions/<a>/<a>.ipynb (solutions and hidden tests) -> exercises/<a>/<a>.ipynb
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+# The gradebook refers every assignment to this course: PostgreSQL enforces that reference
+# (SQLite does not), and nbgrader's default, "", names no course.
+c.CourseDirectory.course_id = "guide-constructeur"
 
 # What replaces each solution in the released notebooks.
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}

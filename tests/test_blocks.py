@@ -78,3 +78,7 @@ def test_parallel_module_concatenates_along_dim(dim, shape):
     out = ParallelModule(net1, net2, dim=dim)(X)
     assert out.shape == shape
     assert torch.equal(out, torch.cat((net1(X), net2(X)), dim=dim))
+
+
+def test_printing_a_parallel_module_tells_its_dimension():
+    assert "dim=0" in repr(ParallelModule(nn.Identity(), nn.Identity(), dim=0)).splitlines()[1]

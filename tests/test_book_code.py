@@ -72,7 +72,7 @@ def test_the_comparison_ignores_docstrings_only():
 def test_book_definition_is_the_package_one(notebook, name, source):
     assert without_docstrings(source) == without_docstrings(PACKAGE[name]), (
         f"{notebook} defines {name} differently from constructeur: copy the package's code "
-        "into the cell, or give the teaching variant another name"
+        f"into the cell, or give the teaching variant another name. The package's code:\n{PACKAGE[name]}"
     )
 
 

@@ -1,11 +1,13 @@
 """The built book in a real browser: Debian's Chromium, headless, driven by Playwright.
 
 Build the book first (`make book`); run with `pytest -m browser tests/test_browser.py`.
-Every request is checked: the book must read offline, from 127.0.0.1 alone.
+Every request is checked: the book must read offline, from 127.0.0.1 alone. Chromium is
+``$CHROMIUM_PATH`` (it must then exist: CI sets it), else ``/usr/bin/chromium`` if present.
 """
 
 import functools
 import http.server
+import os
 import re
 import threading
 from pathlib import Path
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
-CHROMIUM = Path("/usr/bin/chromium")
+CAPTURES = ROOT / "_build" / "captures"  # for a human to look at; not part of the published site
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -84,14 +86,25 @@ def site():
     server.server_close()
 
 
+def chromium():
+    """The Chromium to drive: ``$CHROMIUM_PATH``, which must exist, else Debian's if present."""
+    chosen = os.environ.get("CHROMIUM_PATH")
+    if chosen:
+        assert Path(chosen).is_file(), f"CHROMIUM_PATH={chosen} n'existe pas."
+        return Path(chosen)
+    default = Path("/usr/bin/chromium")
+    if not default.exists():
+        pytest.skip(f"{default} est absent\u00a0: installez-le (apt-get install chromium) ou indiquez CHROMIUM_PATH.")
+    return default
+
+
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} est absent : installez-le avec `apt-get install chromium`.")
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -220,12 +233,19 @@ def test_search_finds_lazylinear(page):
 
 
 def test_capture_of_a_section(page):
-    """A screenshot in the build, for a human to look at."""
+    """A screenshot of the first section, kept beside the site for a human to look at: the
+    whole viewport, with text and code drawn (many colours, not a blank page)."""
+    from PIL import Image
+
     page.set_viewport_size({"width": 1280, "height": 900})
     visit(page, f"{SECTIONS[0]}.html")
-    capture = HTML / "_static" / "capture.png"
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    capture = CAPTURES / f"{Path(SECTIONS[0]).name}.png"
     page.screenshot(path=str(capture))
-    assert capture.stat().st_size > 10_000
+    with Image.open(capture) as image:
+        assert image.size == (1280, 900)
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(colours) > 50, f"{capture}\u00a0: {len(colours)} couleurs, page vide\u00a0?"
 
 
 def test_class_report_page(browser, tmp_path):

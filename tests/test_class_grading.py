@@ -20,11 +20,13 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from conftest import ROOT, TINY_SOURCE, generate_exercises
 from constructeur.class_grading import GRADED, NOT_GRADED, grade_class
 from constructeur.class_report import render_html, success_rates, summary
 from constructeur.cli import main
 from constructeur.course import Course
+from helpers import ROOT, generate_exercises, tiny_source
+
+pytestmark = pytest.mark.slow  # Jupyter kernels
 
 LIMITS = "\nc.ExecutePreprocessor.timeout = 2\nc.GuardedExecute.notebook_timeout = 20\n"
 
@@ -112,7 +114,7 @@ def _course(root, db_url=None):
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(LIMITS + (f'c.CourseDirectory.db_url = "{db_url}"\n' if db_url else ""))
     for name, prefix in (("tiny", ""), ("other", "other_")):
-        source = copy.deepcopy(TINY_SOURCE)
+        source = tiny_source()
         for cell in source.cells:
             if prefix and "nbgrader" in cell.metadata:
                 cell.metadata.nbgrader["grade_id"] = prefix + cell.metadata.nbgrader["grade_id"]
@@ -250,8 +252,10 @@ def _postgres(folder):
     bin_dir = Path(pg_ctl).resolve().parent
     subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"], check=True, capture_output=True)
     options = f"-c listen_addresses='' -k {socket}"
-    start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]
-    subprocess.run([*as_postgres, *start], check=True, stdout=subprocess.DEVNULL)
+    # -l: the server writes to its log, not to pg_ctl's output, whose pipe it would otherwise
+    # hold open after pg_ctl returns (capture_output would then wait for it forever)
+    start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "start"]
+    subprocess.run([*as_postgres, *start], check=True, capture_output=True)
     return as_postgres, bin_dir, data, socket
 
 

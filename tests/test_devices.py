@@ -1,4 +1,4 @@
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict, defaultdict, namedtuple
 from unittest import mock
 
 import pytest
@@ -125,6 +125,20 @@ def test_to_device_moves_nested_tensors_and_keeps_containers():
     assert isinstance(moved["ordered"], OrderedDict)
     assert isinstance(moved["ordered"]["a"], tuple) and moved["ordered"]["a"][0].device.type == "meta"
     assert batch["x"].device.type == "cpu"
+
+
+def test_to_device_keeps_a_defaultdict_and_its_factory():
+    batch = defaultdict(list, x=torch.ones(1))
+    moved = to_device(batch, torch.device("meta"))
+    assert type(moved) is defaultdict and moved["x"].device.type == "meta"
+    assert moved["absent"] == [] and "absent" not in batch
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_a_negative_gpu_number_is_a_clear_error(accelerators, count):
+    accelerators(count)
+    with pytest.raises(RuntimeError, match=f"Accélérateur n° -1 demandé, mais cette machine en a {count}"):
+        gpu(-1)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU; this machine has none")

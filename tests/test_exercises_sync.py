@@ -4,8 +4,8 @@ from pathlib import Path
 
 import nbformat
 
-from conftest import ROOT, copy_course, generate_exercises
 from constructeur.course import Course
+from helpers import ROOT, copy_course, generate_exercises
 
 
 def _cells(path):

@@ -10,7 +10,6 @@ original solution cell again.
 import contextlib
 import copy
 import importlib.util
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -19,8 +18,10 @@ from nbgrader import utils
 
 from constructeur.grading import exercise_of
 from constructeur.sandbox import KERNEL_NAME
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # Jupyter kernels
+
 ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
 
 

@@ -2,7 +2,15 @@ import pytest
 import torch
 from torch import nn
 
-from constructeur.init import init_42, init_constant, init_normal, init_xavier, is_linear, my_init
+from constructeur.init import (
+    init_42,
+    init_constant,
+    init_normal,
+    init_xavier,
+    is_linear,
+    linear_to_initialize,
+    my_init,
+)
 
 
 def make_net():
@@ -78,3 +86,19 @@ def test_initializing_a_lazy_layer_before_the_dry_run_is_a_clear_error():
 def test_is_linear():
     assert is_linear(nn.Linear(2, 2))
     assert not is_linear(nn.ReLU())
+
+
+def test_is_linear_only_tests_a_lazy_layer():
+    layer = nn.LazyLinear(3)
+    assert not is_linear(layer)  # no exception: shapes unknown, not a Linear yet
+    layer(torch.rand(2, 5))
+    assert is_linear(layer)
+
+
+def test_linear_to_initialize_refuses_only_a_lazy_layer_before_its_dry_run():
+    assert linear_to_initialize(nn.Linear(2, 2)) and not linear_to_initialize(nn.ReLU())
+    layer = nn.LazyLinear(3)
+    with pytest.raises(RuntimeError, match="exécution à blanc"):
+        linear_to_initialize(layer)
+    layer(torch.rand(2, 5))
+    assert linear_to_initialize(layer)

@@ -149,6 +149,21 @@ def test_damaged_files_raise_a_clear_error(tmp_path, damage, kind):
 def test_missing_file_is_reported_as_such(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_tensors(tmp_path / "absent.pt")
+    with pytest.raises(IsADirectoryError):
+        load_tensors(tmp_path)
+
+
+def test_an_unreadable_file_is_not_called_corrupted(tmp_path, monkeypatch):
+    """Tests run as root here, who may read anything: the refusal is simulated."""
+    path = tmp_path / "other.pt"
+    save_tensors(path, torch.ones(1))
+
+    def refuse(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr(torch, "load", refuse)
+    with pytest.raises(PermissionError, match="Permission denied"):
+        load_tensors(path)
 
 
 class Unpicklable:
@@ -163,6 +178,19 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path):
         save_tensors(path, {"w": torch.zeros(3), "bad": Unpicklable()})
     assert torch.equal(load_tensors(path), torch.ones(3))
     assert os.listdir(tmp_path) == ["c.pt"]
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_saved_files_have_the_mode_torch_save_gives(tmp_path, umask, mode):
+    previous = os.umask(umask)
+    try:
+        torch.save(torch.ones(1), tmp_path / "torch.pt")
+        save_tensors(tmp_path / "ours.pt", torch.ones(1))
+        save_parameters(nn.Linear(1, 1), tmp_path / "ours.safetensors")
+    finally:
+        os.umask(previous)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in tmp_path.iterdir()}
+    assert modes == dict.fromkeys(["torch.pt", "ours.pt", "ours.safetensors"], mode)
 
 
 def test_atomic_path_replaces_only_on_success(tmp_path):

@@ -1,6 +1,5 @@
-import torch
-
 import pytest
+import torch
 from torch import nn
 
 from constructeur.layers import CenteredLayer, MyDropout, MyLinear
@@ -43,6 +42,14 @@ def test_my_linear_trains_with_sgd():
         optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < 0.1 * losses[0]
+
+
+def test_printing_a_layer_tells_its_sizes():
+    assert repr(MyLinear(5, 3)) == "MyLinear(in_features=5, out_features=3)"
+    assert repr(torch.nn.Sequential(MyLinear(64, 8))) == (
+        "Sequential(\n  (0): MyLinear(in_features=64, out_features=8)\n)"
+    )
+    assert repr(CenteredLayer()) == "CenteredLayer()"
 
 
 def test_my_dropout_zeroes_a_share_p_and_keeps_the_mean_in_training_mode():

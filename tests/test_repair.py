@@ -14,6 +14,7 @@ import pytest
 
 from constructeur.cli import main
 from constructeur.repair import Rejected, repair
+from helpers import nbgrader_cell
 
 SOLVED = "def double(x):\n    return 2 * x"
 
@@ -83,6 +84,7 @@ def learner(tiny_course, tmp_path):
     return folder / "tiny.ipynb"
 
 
+@pytest.mark.slow  # a Jupyter kernel
 @pytest.mark.parametrize("accident", ACCIDENTS)
 def test_accidents_are_repaired_and_graded_in_full(accident, tiny_course, learner, capsys):
     damage, note = ACCIDENTS[accident]
@@ -119,22 +121,16 @@ def test_another_assignments_notebook_is_rejected(tiny_course, learner, capsys, 
 # The repair itself, on synthetic notebooks (no kernel).
 
 
-def _nbgrader(cell, grade_id, **flags):
-    meta = {"grade_id": grade_id, "grade": False, "solution": False, "locked": False, "schema_version": 3}
-    cell.metadata["nbgrader"] = {**meta, **flags}
-    return cell
-
-
 def _released():
     code = nbformat.v4.new_code_cell
     return nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_markdown_cell("Énoncé"),
-            _nbgrader(code("import torch"), "setup", locked=True),
-            _nbgrader(code("def f(x):\n    raise NotImplementedError()"), "f", solution=True),
-            _nbgrader(code("assert f(1) == 2"), "test_f", grade=True, locked=True, points=1),
-            _nbgrader(code("class G:\n    pass"), "G", solution=True),
-            _nbgrader(code("assert G"), "test_G", grade=True, locked=True, points=2),
+            nbgrader_cell(code("import torch"), "setup", locked=True),
+            nbgrader_cell(code("def f(x):\n    raise NotImplementedError()"), "f", solution=True),
+            nbgrader_cell(code("assert f(1) == 2"), "test_f", grade=True, locked=True, points=1),
+            nbgrader_cell(code("class G:\n    pass"), "G", solution=True),
+            nbgrader_cell(code("assert G"), "test_G", grade=True, locked=True, points=2),
         ]
     )
 

@@ -24,13 +24,13 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from conftest import ROOT, TINY_SOURCE, generate_exercises
 from constructeur import sandbox
 from constructeur.cgroups import KernelCgroup
 from constructeur.cli import main
 from constructeur.course import Course
 from constructeur.execution import GuardedExecute
 from constructeur.grading import grade_notebook
+from helpers import ROOT, generate_exercises, tiny_source
 
 MARKER = f"constructeur-hostile-{os.getpid()}"
 SECRET = "grader-secret-4f1d"
@@ -187,7 +187,7 @@ def hostile_course(tmp_path_factory):
     with open(root / "nbgrader_config.py", "a") as config:
         config.write(LIMITS)
     (root / "solutions" / "tiny").mkdir(parents=True)
-    nbformat.write(TINY_SOURCE, root / "solutions" / "tiny" / "tiny.ipynb")
+    nbformat.write(tiny_source(), root / "solutions" / "tiny" / "tiny.ipynb")
     generate_exercises(root)
     listener = socket.create_server(("127.0.0.1", 0))
     yield root, listener.getsockname()[1]
@@ -197,6 +197,7 @@ def hostile_course(tmp_path_factory):
 CASES = [*BEFORE, *AFTER]
 
 
+@pytest.mark.slow  # Jupyter kernels
 @pytest.mark.parametrize("case", CASES)
 def test_check_contains(case, hostile_course, monkeypatch, capsys):
     root, port = hostile_course
@@ -229,6 +230,7 @@ def _memory(field):
     raise LookupError(field)
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_autograde_contains(hostile_course, monkeypatch, tmp_path):
     """The same notebooks, submitted by one student each, graded by nbgrader autograde."""
     root, port = hostile_course
@@ -262,6 +264,7 @@ def test_autograde_contains(hostile_course, monkeypatch, tmp_path):
         assert words in str(graded.cells[-1].outputs), (case, graded.cells[-1].outputs)
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_a_loop_in_every_cell_is_stopped_by_the_notebook_budget(hostile_course, capsys):
     root, _ = hostile_course
     learner = root / "learner" / "loops.ipynb"
@@ -281,6 +284,7 @@ def test_a_loop_in_every_cell_is_stopped_by_the_notebook_budget(hostile_course, 
     assert grading.score == 0
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_unsandboxed_check_still_grades_and_says_so(hostile_course, capsys, monkeypatch):
     root, port = hostile_course
     learner = root / "learner" / "tiny.ipynb"
@@ -294,6 +298,7 @@ def test_unsandboxed_check_still_grades_and_says_so(hostile_course, capsys, monk
     assert "Total\u00a0: 4/4" in out, out
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_autograde_refuses_without_a_sandbox(hostile_course, tmp_path, monkeypatch):
     root, port = hostile_course
     course = tmp_path / "course"
@@ -416,6 +421,7 @@ def test_a_cgroup_kills_what_is_left_in_it():
     assert not cgroup.memory_dir.exists() and not cgroup.pids_dir.exists()
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_output_cap_keeps_errors(tmp_path):
     """A cell that floods its output and then fails still fails; the cap counts displays."""
     cells = [
@@ -436,6 +442,7 @@ def test_output_cap_keeps_errors(tmp_path):
     assert "plus de 5,86\u00a0Kio" in second[0].text and "dropped" not in str(second)
 
 
+@pytest.mark.slow  # Jupyter kernels
 @pytest.mark.parametrize("devices", [[], ["/dev/null"]], ids=["cpu", "gpu"])
 def test_without_a_cgroup(devices, hostile_course, monkeypatch, capsys):
     """Where no cgroup can be made: an address-space limit on a CPU (the allocation fails

@@ -1,7 +1,7 @@
 """Composite modules: modules built from other modules."""
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 from torch.nn import functional as F
 
 
@@ -17,16 +17,22 @@ class MLP(nn.Module):
         Input ``(*, in_features)``, output ``(*, out_features)``.
 
     Example:
-        >>> MLP()(torch.rand(2, 20)).shape
+        >>> net = MLP(20, 256, 10)
+        >>> net
+        MLP(
+          (hidden): Linear(in_features=20, out_features=256, bias=True)
+          (output): Linear(in_features=256, out_features=10, bias=True)
+        )
+        >>> net(torch.rand(2, 20)).shape
         torch.Size([2, 10])
     """
 
-    def __init__(self, in_features=20, hidden_features=256, out_features=10):
+    def __init__(self, in_features: int = 20, hidden_features: int = 256, out_features: int = 10) -> None:
         super().__init__()
         self.hidden = nn.Linear(in_features, hidden_features)
         self.output = nn.Linear(hidden_features, out_features)
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         return self.output(F.relu(self.hidden(X)))
 
 
@@ -39,26 +45,29 @@ class MySequential(nn.Module):
     Args:
         *modules: the modules, in the order they are applied.
 
+    Shape:
+        Input: what the first module takes; output: what the last one gives.
+
     Example:
         >>> net = MySequential(nn.Linear(20, 256), nn.ReLU(), nn.Linear(256, 10))
-        >>> len(net), net(torch.rand(2, 20)).shape
-        (3, torch.Size([2, 10]))
+        >>> len(net), net[1], net(torch.rand(2, 20)).shape
+        (3, ReLU(), torch.Size([2, 10]))
     """
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: nn.Module) -> None:
         super().__init__()
         for index, module in enumerate(modules):
             self.add_module(str(index), module)
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         for module in self._modules.values():
             X = module(X)
         return X
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> nn.Module:
         return list(self._modules.values())[index]
 
 
@@ -73,19 +82,27 @@ class FixedHiddenMLP(nn.Module):
         features: size of each input sample.
 
     Shape:
-        Input ``(N, features)``, output a scalar.
+        Input ``(N, features)``, output a scalar;
+        ``rand_weight`` is ``(features, features)``.
 
     Example:
-        >>> FixedHiddenMLP()(torch.rand(2, 20)).shape
-        torch.Size([])
+        >>> net = FixedHiddenMLP(20)
+        >>> net
+        FixedHiddenMLP(
+          (linear): Linear(in_features=20, out_features=20, bias=True)
+        )
+        >>> net(torch.rand(2, 20)).shape, [name for name, _ in net.named_buffers()]
+        (torch.Size([]), ['rand_weight'])
     """
 
-    def __init__(self, features=20):
+    rand_weight: Tensor
+
+    def __init__(self, features: int = 20) -> None:
         super().__init__()
         self.register_buffer("rand_weight", torch.rand(features, features))
         self.linear = nn.Linear(features, features)
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         X = self.linear(X)
         X = F.relu(X @ self.rand_weight + 1)
         X = self.linear(X)
@@ -104,18 +121,18 @@ class NestMLP(nn.Module):
         Input ``(*, in_features)``, output ``(*, 16)``.
 
     Example:
-        >>> NestMLP()(torch.rand(2, 20)).shape
+        >>> NestMLP(20)(torch.rand(2, 20)).shape
         torch.Size([2, 16])
     """
 
-    def __init__(self, in_features=20):
+    def __init__(self, in_features: int = 20) -> None:
         super().__init__()
         self.net = nn.Sequential(
             nn.Linear(in_features, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU()
         )
         self.linear = nn.Linear(32, 16)
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         return self.linear(self.net(X))
 
 
@@ -123,20 +140,33 @@ class ParallelModule(nn.Module):
     """Run two modules on the same input and concatenate their outputs.
 
     Args:
-        net1, net2: the two modules.
+        net1: the first module.
+        net2: the second module; its output must match the first's except along ``dim``.
         dim: the dimension along which the outputs are concatenated.
+
+    Shape:
+        Input: what both modules take; output: their outputs, concatenated along ``dim``.
 
     Example:
         >>> net = ParallelModule(nn.Linear(4, 2), nn.Linear(4, 3))
+        >>> net
+        ParallelModule(
+          dim=-1
+          (net1): Linear(in_features=4, out_features=2, bias=True)
+          (net2): Linear(in_features=4, out_features=3, bias=True)
+        )
         >>> net(torch.rand(5, 4)).shape
         torch.Size([5, 5])
     """
 
-    def __init__(self, net1, net2, dim=-1):
+    def __init__(self, net1: nn.Module, net2: nn.Module, dim: int = -1) -> None:
         super().__init__()
         self.net1 = net1
         self.net2 = net2
         self.dim = dim
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         return torch.cat((self.net1(X), self.net2(X)), dim=self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"

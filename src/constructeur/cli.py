@@ -1,13 +1,15 @@
 """The ``constructeur`` command: ``constructeur check NOTEBOOK...`` or ``constructeur check
---all`` for learners, ``constructeur grade ASSIGNMENT`` for instructors."""
+--all`` for learners, ``constructeur grade ASSIGNMENT`` for instructors.
+
+The grading modules (nbgrader and its kin) are imported only when a subcommand runs:
+``constructeur --help`` answers at once, and without the ``grading`` extra (on Colab, say)
+the subcommand says in French what to install instead of a traceback.
+"""
 
 import argparse
 import os
+from importlib import import_module
 from pathlib import Path
-
-from .course import CheckError, Course
-from .grading import grade_notebook
-from .report import VISIBLE_ONLY, points, render
 
 
 def _parser():
@@ -48,43 +50,55 @@ def _parser():
     return parser
 
 
+def _grading(command, *names):
+    """The package's grading modules ``names``; a French exit message, naming ``command``,
+    when the grading extra is missing."""
+    try:
+        return [import_module(f"{__package__}.{name}") for name in names]
+    except ModuleNotFoundError as error:
+        raise SystemExit(
+            f"constructeur {command}\u00a0: le module «\u00a0{error.name}\u00a0» manque\u202f; "
+            'installez guide-constructeur[grading] (pip install "guide-constructeur[grading]").'
+        ) from None
+
+
 def check(notebooks, timeout=None):
     """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
+    course, grading, report = _grading("check", "course", "grading", "report")
     score = max_score = 0.0
     failed = visible_only = False
     for notebook in notebooks:
         try:
-            grading = grade_notebook(notebook, timeout=timeout)
-        except CheckError as error:
+            graded = grading.grade_notebook(notebook, timeout=timeout)
+        except course.CheckError as error:
             print(f"Carnet {notebook} — impossible de le noter\u00a0: {error}")
             failed = True
         else:
-            print(render(grading))
-            score, max_score = score + grading.score, max_score + grading.max_score
-            failed = failed or any(cell.failure for cell in grading.cells)
-            visible_only = visible_only or grading.visible_only
+            print(report.render(graded))
+            score, max_score = score + graded.score, max_score + graded.max_score
+            failed = failed or any(cell.failure for cell in graded.cells)
+            visible_only = visible_only or graded.visible_only
         print()
     if len(notebooks) > 1:
-        print(f"Total général\u00a0: {points(score, max_score)}" + (f" ({VISIBLE_ONLY})" if visible_only else ""))
+        suffix = f" ({report.VISIBLE_ONLY})" if visible_only else ""
+        print(f"Total général\u00a0: {report.points(score, max_score)}{suffix}")
     return 0 if not failed and score == max_score else 1
 
 
 def grade(assignment, workers=None, pattern="*"):
     """Grade a class's submissions of ``assignment`` and write its report; the exit code
     (0: every submission graded)."""
-    from .class_grading import NOT_GRADED, grade_class
-    from .class_report import summary, write_report
-
-    course = Course.around(Path.cwd())
+    course, class_grading, class_report = _grading("grade", "course", "class_grading", "class_report")
+    root = course.Course.around(Path.cwd()).root
     try:
-        result = grade_class(course.root, assignment, workers, pattern)
-    except CheckError as error:
+        result = class_grading.grade_class(root, assignment, workers, pattern)
+    except course.CheckError as error:
         print(f"Impossible de corriger\u00a0: {error}")
         return 2
-    folder = write_report(result, course.root / "reports" / assignment)
-    print(summary(result))
+    folder = class_report.write_report(result, root / "reports" / assignment)
+    print(class_report.summary(result))
     print(f"Rapport\u00a0: {folder / 'index.html'} et {folder / 'grades.csv'}")
-    return 1 if any(outcome.status == NOT_GRADED for outcome in result.outcomes) else 0
+    return 1 if any(outcome.status == class_grading.NOT_GRADED for outcome in result.outcomes) else 0
 
 
 def main(argv=None):
@@ -98,7 +112,8 @@ def main(argv=None):
         parser.error("--timeout\u00a0: il faut au moins 1 seconde")
     notebooks = list(args.notebooks)
     if args.all:
-        notebooks += [Path(os.path.relpath(p)) for p in Course.around(Path.cwd()).released_notebooks()]
+        course = _grading("check", "course")[0].Course.around(Path.cwd())
+        notebooks += [Path(os.path.relpath(p)) for p in course.released_notebooks()]
     if not notebooks:
         parser.error("indiquez au moins un carnet, ou --all")
     return check(notebooks, timeout=args.timeout)

@@ -26,9 +26,14 @@ class Course:
         root: the course folder.
 
     Example:
-        >>> course = Course.around("exercises/blocks/blocks.ipynb")  # doctest: +SKIP
-        >>> course.source_notebook("blocks")  # doctest: +SKIP
-        PosixPath('.../solutions/blocks/blocks.ipynb')
+        >>> Path("solutions/ps1").mkdir(parents=True)
+        >>> _ = Path("solutions/ps1/ps1.ipynb").write_text("{}")
+        >>> _ = Path(CONFIG_FILE).write_text("c.CourseDirectory.source_directory = 'solutions'")
+        >>> course = Course.around("exercises/ps1/ps1.ipynb")
+        >>> course.assignments()
+        ['ps1']
+        >>> course.source_notebook("ps1").relative_to(course.root)
+        PosixPath('solutions/ps1/ps1.ipynb')
     """
 
     def __init__(self, root):

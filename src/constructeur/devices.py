@@ -5,14 +5,16 @@ The order is: the ``CONSTRUCTEUR_DEVICE`` environment variable if set (e.g.
 (CUDA, Apple MPS, XPU…), then the CPU.
 """
 
+import copy
 import os
+from typing import Any
 
 import torch
 
 OVERRIDE_VARIABLE = "CONSTRUCTEUR_DEVICE"
 
 
-def cpu():
+def cpu() -> torch.device:
     """The CPU device.
 
     Example:
@@ -22,14 +24,19 @@ def cpu():
     return torch.device("cpu")
 
 
-def accelerator_type():
-    """The type of the machine's accelerator (``'cuda'``, ``'mps'``…), or ``None``."""
+def accelerator_type() -> str | None:
+    """The type of the machine's accelerator (``'cuda'``, ``'mps'``…), or ``None``.
+
+    Example:
+        >>> accelerator_type() in (None, "cuda", "mps", "xpu")
+        True
+    """
     if not torch.accelerator.is_available():
         return None
     return torch.accelerator.current_accelerator().type
 
 
-def num_gpus():
+def num_gpus() -> int:
     """The number of accelerator devices on this machine (0 without one).
 
     Example:
@@ -39,10 +46,22 @@ def num_gpus():
     return torch.accelerator.device_count() if accelerator_type() else 0
 
 
-def gpu(i=0):
-    """The ``i``-th accelerator device; a French ``RuntimeError`` if absent."""
+def gpu(i: int = 0) -> torch.device:
+    """The ``i``-th accelerator device.
+
+    Args:
+        i: its number, from 0 to ``num_gpus() - 1``.
+
+    Raises:
+        RuntimeError: the machine has no accelerator number ``i`` (French message).
+
+    Example:
+        >>> gpu(num_gpus())
+        Traceback (most recent call last):
+        RuntimeError: Accélérateur n° ... demandé, mais cette machine en a ...
+    """
     count = num_gpus()
-    if i >= count:
+    if not 0 <= i < count:
         raise RuntimeError(
             f"Accélérateur n° {i} demandé, mais cette machine en a {count}. "
             "Utilisez try_gpu(), qui se rabat sur le CPU."
@@ -50,7 +69,7 @@ def gpu(i=0):
     return torch.device(accelerator_type(), i)
 
 
-def device_override():
+def device_override() -> torch.device | None:
     """The device named by ``CONSTRUCTEUR_DEVICE``, checked, or ``None`` when it is unset.
 
     Raises:
@@ -81,7 +100,7 @@ def device_override():
     return device
 
 
-def _machine():
+def _machine() -> str:
     """What this machine has, in French, e.g. « cette machine a 2 accélérateurs de type 'cuda' »."""
     count = num_gpus()
     if count == 0:
@@ -90,7 +109,7 @@ def _machine():
     return f"cette machine a {count} accélérateur{plural} de type {accelerator_type()!r}"
 
 
-def try_gpu(i=0):
+def try_gpu(i: int = 0) -> torch.device:
     """The ``i``-th accelerator if it exists, else the CPU.
 
     ``CONSTRUCTEUR_DEVICE``, when set, wins over both.
@@ -105,7 +124,7 @@ def try_gpu(i=0):
     return gpu(i) if i < num_gpus() else cpu()
 
 
-def try_all_gpus():
+def try_all_gpus() -> list[torch.device]:
     """All accelerator devices, or ``[cpu]`` when there are none.
 
     ``CONSTRUCTEUR_DEVICE``, when set, gives a list of that one device.
@@ -120,10 +139,15 @@ def try_all_gpus():
     return [gpu(i) for i in range(num_gpus())] or [cpu()]
 
 
-def to_device(obj, device):
+def to_device(obj: Any, device: torch.device | str) -> Any:
     """Move every tensor in nested dicts, lists and tuples to ``device``.
 
-    Containers keep their type; leaves that are not tensors are kept as they are.
+    Containers keep their type (a ``defaultdict`` its default factory, a named tuple its
+    fields); leaves that are not tensors are kept as they are. ``obj`` is left unchanged.
+
+    Args:
+        obj: a tensor, or a container of them, nested as deep as need be.
+        device: where the tensors go.
 
     Example:
         >>> batch = {"x": torch.ones(2), "ids": [1, 2], "pair": (torch.zeros(1), "a")}
@@ -133,7 +157,9 @@ def to_device(obj, device):
     if isinstance(obj, torch.Tensor):
         return obj.to(device)
     if isinstance(obj, dict):
-        return type(obj)((key, to_device(value, device)) for key, value in obj.items())
+        moved = copy.copy(obj)  # same type and attributes (a defaultdict's factory)
+        moved.update((key, to_device(value, device)) for key, value in obj.items())
+        return moved
     if isinstance(obj, tuple) and hasattr(obj, "_fields"):
         return type(obj)(*(to_device(item, device) for item in obj))
     if isinstance(obj, (list, tuple)):

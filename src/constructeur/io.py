@@ -4,35 +4,50 @@ Every write is atomic: the data goes to a temporary file in the same folder,
 which then replaces the target, so a crash never leaves a half-written file
 where a good one was. Every read is safe: ``torch.load`` runs with
 ``weights_only=True`` and parameters use safetensors, so loading a file never
-executes code from it.
+executes code from it. Files get the permissions that ``open()`` (and so
+``torch.save``) would give them: readable by others under the usual umask, as peers and
+instructors on a shared hub need.
 """
 
 import contextlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_model, save_model
+from torch import nn
+
+PathLike = str | os.PathLike
 
 
 class CheckpointError(ValueError):
     """A file that cannot be loaded: truncated, corrupted or unsafe."""
 
 
+def _umask() -> int:
+    umask = os.umask(0)  # reading it means setting it: put it back at once
+    os.umask(umask)
+    return umask
+
+
 @contextlib.contextmanager
-def atomic_path(path):
+def atomic_path(path: PathLike) -> Iterator[str]:
     """Yield a temporary path that replaces ``path`` once the block succeeds.
 
+    The temporary file is in the same folder (so the replacement is atomic); the file
+    that replaces ``path`` has the mode ``open()`` gives a new file (``0o666`` less the
+    umask), not the private ``0o600`` of ``mkstemp`` or of safetensors' writer.
+
     Example:
-        >>> import tempfile, pathlib
-        >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.pt"
-        >>> with atomic_path(target) as tmp:
+        >>> with atomic_path("x.pt") as tmp:
         ...     torch.save(torch.ones(1), tmp)
-        >>> target.exists()
-        True
+        >>> Path("x.pt").exists(), oct(Path("x.pt").stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+        (True, True)
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -41,13 +56,14 @@ def atomic_path(path):
         yield tmp
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # whatever mode the writer gave it
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
 
 
-def _unsafe_globals(path):
+def _unsafe_globals(path: PathLike) -> list[str]:
     """The Python objects a ``torch.save`` file refers to beyond plain tensors."""
     try:
         return torch.serialization.get_unsafe_globals_in_checkpoint(path)
@@ -56,11 +72,12 @@ def _unsafe_globals(path):
 
 
 @contextlib.contextmanager
-def _explained_load_errors(path):
-    """Turn the errors of a bad file into one French ``CheckpointError``."""
+def _explained_load_errors(path: PathLike) -> Iterator[None]:
+    """Turn the errors of a bad file into one French ``CheckpointError``; a file that
+    cannot be opened (absent, not readable, a folder) keeps Python's own error."""
     try:
         yield
-    except FileNotFoundError:
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
         raise
     except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError, ValueError,
             SafetensorError, OSError) as error:
@@ -76,21 +93,23 @@ def _explained_load_errors(path):
         ) from error
 
 
-def save_tensors(path, tensors):
+def save_tensors(path: PathLike, tensors: Any) -> None:
     """Save a tensor, or a list or dict of tensors, atomically.
 
+    Args:
+        path: the file, replaced only once the whole of it is written.
+        tensors: a tensor, or lists, tuples and dicts of them.
+
     Example:
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.pt"
-        >>> save_tensors(path, {"x": torch.arange(3)})
-        >>> load_tensors(path)
+        >>> save_tensors("x.pt", {"x": torch.arange(3)})
+        >>> load_tensors("x.pt")
         {'x': tensor([0, 1, 2])}
     """
     with atomic_path(path) as tmp:
         torch.save(tensors, tmp)
 
 
-def load_tensors(path, map_location="cpu"):
+def load_tensors(path: PathLike, map_location: torch.device | str = "cpu") -> Any:
     """Load what ``save_tensors`` saved, without running any code from the file.
 
     Args:
@@ -105,23 +124,25 @@ def load_tensors(path, map_location="cpu"):
         return torch.load(path, map_location=map_location, weights_only=True)
 
 
-def save_parameters(model, path):
+def save_parameters(model: nn.Module, path: PathLike) -> None:
     """Save a model's parameters and buffers to a safetensors file, atomically.
 
     Tied parameters are stored once.
 
+    Args:
+        model: the module whose ``state_dict`` is saved.
+        path: the safetensors file.
+
     Example:
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "mlp.safetensors"
-        >>> save_parameters(nn.Linear(2, 1), path)
-        >>> load_parameters(nn.Linear(2, 1), path)
+        >>> save_parameters(nn.Linear(2, 1), "linear.safetensors")
+        >>> load_parameters(nn.Linear(2, 1), "linear.safetensors")
         Linear(in_features=2, out_features=1, bias=True)
     """
     with atomic_path(path) as tmp:
         save_model(model, tmp)
 
 
-def load_parameters(model, path, device="cpu"):
+def load_parameters(model: nn.Module, path: PathLike, device: torch.device | str = "cpu") -> nn.Module:
     """Load parameters saved by ``save_parameters`` into ``model``, in place.
 
     Args:
@@ -142,18 +163,29 @@ def load_parameters(model, path, device="cpu"):
     return model
 
 
-def save_checkpoint(path, model, optimizer=None, step=0, architecture=None):
+def save_checkpoint(
+    path: PathLike,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer | None = None,
+    step: int = 0,
+    architecture: str | None = None,
+) -> None:
     """Save a training checkpoint atomically.
 
     It holds the model's ``state_dict``, the optimizer's (if any) and a
     metadata record: torch version, step and architecture name.
 
+    Args:
+        path: the file.
+        model: the model being trained.
+        optimizer: its optimizer, whose state (momentum...) is needed to resume.
+        step: the training step reached.
+        architecture: a name for the model's class (default: its class name).
+
     Example:
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ckpt.pt"
         >>> model = nn.Linear(2, 1)
-        >>> save_checkpoint(path, model, torch.optim.SGD(model.parameters(), lr=0.1), step=7)
-        >>> load_checkpoint(path, model)["step"]
+        >>> save_checkpoint("ckpt.pt", model, torch.optim.SGD(model.parameters(), lr=0.1), step=7)
+        >>> load_checkpoint("ckpt.pt", model)["step"]
         7
     """
     checkpoint = {
@@ -168,10 +200,18 @@ def save_checkpoint(path, model, optimizer=None, step=0, architecture=None):
     save_tensors(path, checkpoint)
 
 
-def load_checkpoint(path, model, optimizer=None, map_location="cpu"):
+def load_checkpoint(
+    path: PathLike,
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer | None = None,
+    map_location: torch.device | str = "cpu",
+) -> dict[str, Any]:
     """Restore ``model`` (and ``optimizer``) in place from a checkpoint.
 
     Args:
+        path: the file written by ``save_checkpoint``.
+        model: a model of the same architecture, restored in place.
+        optimizer: its optimizer, restored in place if the checkpoint holds one.
         map_location: where the tensors go; the default lets a checkpoint
             saved on a GPU load on a machine without one.
 

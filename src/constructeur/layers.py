@@ -3,18 +3,21 @@
 import math
 
 import torch
-from torch import nn
+from torch import Tensor, nn
 
 
 class CenteredLayer(nn.Module):
     """Subtract the mean of the input from it; holds no parameter.
+
+    Shape:
+        Input ``(*)``, any shape; output of the same shape, with mean zero.
 
     Example:
         >>> CenteredLayer()(torch.tensor([1.0, 2.0, 3.0]))
         tensor([-1.,  0.,  1.])
     """
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         return X - X.mean()
 
 
@@ -33,17 +36,25 @@ class MyLinear(nn.Module):
         ``weight`` is ``(in_features, out_features)``, ``bias`` ``(out_features,)``.
 
     Example:
-        >>> MyLinear(5, 3)(torch.rand(2, 5)).shape
+        >>> layer = MyLinear(5, 3)
+        >>> layer
+        MyLinear(in_features=5, out_features=3)
+        >>> layer(torch.rand(2, 5)).shape
         torch.Size([2, 3])
     """
 
-    def __init__(self, in_features, out_features):
+    def __init__(self, in_features: int, out_features: int) -> None:
         super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
         self.weight = nn.Parameter(torch.randn(in_features, out_features) / math.sqrt(in_features))
         self.bias = nn.Parameter(torch.zeros(out_features))
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         return X @ self.weight + self.bias
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}"
 
 
 class MyDropout(nn.Module):
@@ -67,17 +78,17 @@ class MyDropout(nn.Module):
         tensor([1., 1., 1.])
     """
 
-    def __init__(self, p=0.5):
+    def __init__(self, p: float = 0.5) -> None:
         super().__init__()
         if not 0 <= p < 1:
             raise ValueError(f"La probabilité d'effacement p doit vérifier 0 ≤ p < 1 ; elle vaut ici {p}.")
         self.p = p
 
-    def forward(self, X):
+    def forward(self, X: Tensor) -> Tensor:
         if not self.training:
             return X
         keep = (torch.rand_like(X) >= self.p).to(X.dtype)
         return X * keep / (1 - self.p)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}"

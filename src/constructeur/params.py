@@ -1,7 +1,9 @@
 """Inspecting a network's parameters: shapes, counts, tied parameters."""
 
+from torch import nn
 
-def parameter_shapes(net):
+
+def parameter_shapes(net: nn.Module) -> dict[str, tuple[int, ...]]:
     """Map each parameter's qualified name to its shape, as a tuple.
 
     Example:
@@ -11,7 +13,7 @@ def parameter_shapes(net):
     return {name: tuple(param.shape) for name, param in net.named_parameters()}
 
 
-def parameter_table(net):
+def parameter_table(net: nn.Module) -> str:
     """Return a text table of the parameters: name, shape and size.
 
     Example:
@@ -28,17 +30,23 @@ def parameter_table(net):
     )
 
 
-def count_parameters(net, trainable_only=False):
+def count_parameters(net: nn.Module, trainable_only: bool = False) -> int:
     """Count the scalars in a network's parameters, each tied parameter once.
 
+    Args:
+        net: the network.
+        trainable_only: count only the parameters with ``requires_grad``.
+
     Example:
-        >>> count_parameters(nn.Linear(4, 2))
-        10
+        >>> net = nn.Linear(4, 2)
+        >>> _ = net.bias.requires_grad_(False)
+        >>> count_parameters(net), count_parameters(net, trainable_only=True)
+        (10, 8)
     """
     return sum(p.numel() for p in net.parameters() if p.requires_grad or not trainable_only)
 
 
-def tied_parameters(net):
+def tied_parameters(net: nn.Module) -> list[list[str]]:
     """List the groups of names that refer to one and the same parameter.
 
     Example:

@@ -7,13 +7,23 @@ VISIBLE_ONLY = "tests visibles seulement\u00a0: la note finale comprend aussi de
 
 
 def points(score, max_score):
-    """``3/4``, ``1.5/2``: a score out of its maximum, without useless decimals."""
+    """``3/4``, ``1.5/2``: a score out of its maximum, without useless decimals.
+
+    Example:
+        >>> points(3.0, 4.0), points(1.5, 2)
+        ('3/4', '1.5/2')
+    """
     return f"{score:g}/{max_score:g}"
 
 
 def status(score, max_score, failure=None):
     """The status word: réussi with every point and no failure (a 0-point cell can fail),
-    échoué with no point, partiel in between."""
+    échoué with no point, partiel in between.
+
+    Example:
+        >>> status(2, 2), status(0, 2), status(0.5, 2), status(0, 0, "AssertionError")
+        ('réussi', 'échoué', 'partiel', 'échoué')
+    """
     if score == max_score and failure is None:
         return "réussi"
     return "échoué" if score == 0 else "partiel"
