@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from constructeur.cli import main
 from constructeur.flags import Flag
 from constructeur.grading import CellGrade, Grading, _tests_nothing, grade_notebook
@@ -85,6 +85,7 @@ def released(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_blocks_with_visible_tests_only_flags_and_hints(released, capsys):
     path = released / "exercises" / "blocks" / "blocks.ipynb"
     cheat = "import torch\ntorch.allclose = lambda *args: True\nfrom constructeur.blocks import MySequential"
@@ -131,6 +132,7 @@ def tiny_released(tiny_course, tmp_path):
     return tmp_path, tmp_path / "exercises" / "tiny" / "tiny.ipynb"
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_visible_tests_only_say_so(tiny_released, capsys):
     _, path = tiny_released
     before = path.read_bytes()
@@ -143,6 +145,7 @@ def test_visible_tests_only_say_so(tiny_released, capsys):
     assert f"Total général\u00a0: 0/8 ({VISIBLE})" in out
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_visible_tests_miss_what_the_hidden_ones_catch(tiny_course, tiny_released, capsys, tmp_path_factory):
     """An answer right on the visible tests only: full marks from the learner's check
     without the sources, not from the check with them (the hidden test runs there)."""
@@ -158,6 +161,7 @@ def test_visible_tests_miss_what_the_hidden_ones_catch(tiny_course, tiny_release
     assert code == 1 and "Total\u00a0: 2/4\n" in out and "visibles" not in out, out
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_check_all_and_unknown_assignment_without_sources(tiny_released, capsys, monkeypatch):
     root, path = tiny_released
     monkeypatch.chdir(root)
@@ -169,6 +173,7 @@ def test_check_all_and_unknown_assignment_without_sources(tiny_released, capsys,
     assert code == 1 and known in out, out
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_a_flag_takes_no_point(tiny_course, tmp_path, capsys):
     """A flagged answer that is right keeps every point and exit code 0."""
     folder = tiny_course / "learner" / tmp_path.name
@@ -184,6 +189,7 @@ def test_a_flag_takes_no_point(tiny_course, tmp_path, capsys):
     assert f"(devoir «\u00a0tiny\u00a0») — à examiner\n{flag}\n" in out
 
 
+@pytest.mark.slow  # Jupyter kernels
 def test_edited_test_of_the_released_notebook_is_noted(tiny_released, capsys):
     """Without the sources, a test edited in the released notebook itself (where learners
     often work) cannot be put back: its checksum shows it, and the check says so."""

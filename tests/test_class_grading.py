@@ -332,7 +332,7 @@ def test_feedback_is_french_and_shows_no_hidden_test(class_of_30):
     assert api.generate_feedback("tiny", "1-fails_hidden_test")["success"]
     page = (root / "feedback" / "1-fails_hidden_test" / "tiny" / "tiny.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "Cellule de test" in page and "Votre réponse" in page
-    hidden = [c.source.split("### BEGIN HIDDEN TESTS")[1] for c in TINY_SOURCE.cells if "HIDDEN" in c.source]
+    hidden = [c.source.split("### BEGIN HIDDEN TESTS")[1] for c in tiny_source().cells if "HIDDEN" in c.source]
     for line in "\n".join(hidden).splitlines():
         if line.strip() and "END HIDDEN" not in line:
             assert line.strip() not in page, line

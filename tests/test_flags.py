@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT
+from helpers import ROOT
 from constructeur.flags import Flag, notebook_flags
 
 SETUP = "import torch\nfrom torch import nn\nimport constructeur.devices\n"

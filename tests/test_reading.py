@@ -10,7 +10,7 @@ import yaml
 from docutils.nodes import make_id
 from markdown_it import MarkdownIt
 
-from conftest import ROOT
+from helpers import ROOT
 from constructeur.course import Course
 from constructeur.reading import BOOK_URL, BUILT, PAGE, SECTIONS, TO_REREAD, anchor, link, plain, reread
 
