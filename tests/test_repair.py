@@ -13,6 +13,8 @@ import nbformat
 import pytest
 
 from constructeur.cli import main
+from constructeur.course import CheckError
+from constructeur.grading import read_notebook
 from constructeur.repair import Rejected, repair
 from helpers import nbgrader_cell
 
@@ -167,3 +169,35 @@ def test_a_notebook_with_nothing_of_the_released_one_is_rejected():
     stranger = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('bonjour')")])
     with pytest.raises(Rejected, match="aucune cellule du carnet distribué ne s'y trouve"):
         repair(stranger, _released())
+
+
+@pytest.mark.slow  # Jupyter kernels
+def test_several_files_each_graded_or_explained(tiny_course, learner, capsys, tmp_path):
+    """A file that is not a notebook and a damaged one among good ones: each is graded or
+    explained, no traceback, and the grand total is printed."""
+    nb = _solved(tiny_course)
+    nbformat.write(nb, learner)
+    broken = learner.parent.parent / f"{tmp_path.name}-broken" / "tiny.ipynb"
+    broken.parent.mkdir()
+    broken.write_bytes(b"{ tronqu")
+    damaged = learner.parent.parent / f"{tmp_path.name}-damaged" / "tiny.ipynb"
+    damaged.parent.mkdir()
+    _metadata_not_a_dict(nb)
+    nbformat.write(nb, damaged)
+    code = main(["check", str(learner), str(broken), str(damaged)])
+    out = capsys.readouterr().out
+    assert code == 1 and "Traceback" not in out, out
+    assert f"Carnet {broken} — impossible de le noter" in out and out.count("Total\u00a0: 4/4") == 2, out
+    assert "Total général\u00a0: 8/8" in out, out
+
+
+def test_a_file_that_cannot_be_read_says_so(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.ipynb"
+    path.write_text("{}")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(nbformat, "read", refuse)
+    with pytest.raises(CheckError, match=f"impossible de lire {path}\u00a0: Permission denied"):
+        read_notebook(path)

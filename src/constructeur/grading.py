@@ -108,6 +108,8 @@ def read_notebook(path):
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
+    except OSError as error:  # the file is there, but cannot be read
+        raise CheckError(f"impossible de lire {path}\u00a0: {error.strerror or error} (droits du fichier\u00a0?).") from None
     except nbformat.reader.NotJSONError:
         raise CheckError(
             f"{path} n'est pas un carnet Jupyter lisible\u00a0: son contenu n'est pas du JSON "
