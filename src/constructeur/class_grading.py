@@ -121,7 +121,7 @@ def _read_grades(coursedir, assignment, student, submitted, outcome):
                 outcome.flags += tampering(released, originals, repaired)
                 restored = {cell.name for cell in source.source_cells if cell.locked}
                 graded = [cell.name for cell in source.solution_cells]
-                outcome.flags += [f"À examiner\u00a0: {flag}" for flag in notebook_flags(repaired, restored, graded)]
+                outcome.flags += [str(flag) for flag in notebook_flags(repaired, restored, graded)]
 
 
 def students(root, assignment, pattern="*"):

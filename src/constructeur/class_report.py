@@ -115,7 +115,7 @@ def render_html(result):
         _row(o.student, _status(o), o.reason or " ".join(o.flags)) for o in attention
     ) or _row("—", "aucune", "")
     rows_students = "".join(
-        _row(o.student, points(o.score, o.max_score) if o.status == GRADED else "—", _status(o), " ".join(o.notes))
+        _row(o.student, f"{_number(o.score)}/{_number(o.max_score)}" if o.status == GRADED else "—", _status(o), " ".join(o.notes))
         for o in result.outcomes
     )
     return f"""<!DOCTYPE html>
