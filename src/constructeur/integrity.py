@@ -1,0 +1,207 @@
+"""What the exercises' test cells trust: a referee started before any answer runs.
+
+The setup cell of every exercise notebook calls ``Referee.start()``. From then on:
+
+- the test cells compare with the referee's own references to torch's comparison functions
+  (``referee.allclose``, ``referee.equal``, ``referee.assert_close``), taken before the
+  learner's code ran, so patching ``torch.allclose`` changes nothing;
+- they check that a graded name was written in the notebook (``referee.assert_written_here``):
+  defined in ``__main__``, neither taken from this package nor derived from one of its classes;
+- before every cell, the referee makes the cell fail if something that would let a test
+  cell lie has changed since the setup cell: IPython's input or AST transformers, the
+  kernel's methods that run a cell, ``builtins``, torch's functions, the names the setup
+  cell defined;
+- the last test cell (``referee.assert_intact()``) also checks the ``pre_run_cell`` and
+  ``pre_execute`` hooks, and says in French whatever was changed.
+
+The learner's code runs in the same process and can still undo all this: these checks make
+the common cheats fail and show; only the grading sandbox makes cheating harmless.
+"""
+
+import builtins
+import inspect
+import types
+from pathlib import Path
+
+import torch
+
+PACKAGE = Path(__file__).resolve().parent
+
+# Where a test cell's verdict comes from: a change to any of these may let a test lie.
+TORCH_NAMESPACES = {
+    "torch": torch,
+    "torch.Tensor": torch.Tensor,
+    "torch.nn.Module": torch.nn.Module,
+    "torch.nn.functional": torch.nn.functional,
+    "torch.nn.init": torch.nn.init,
+    "torch.fft": torch.fft,
+    "torch.linalg": torch.linalg,
+    "torch.testing": torch.testing,
+}
+TRANSFORMERS = {
+    "ast_transformers": lambda shell: shell.ast_transformers,
+    "input_transformers_cleanup": lambda shell: shell.input_transformer_manager.cleanup_transforms,
+    "input_transformers (lignes)": lambda shell: shell.input_transformer_manager.line_transforms,
+    "input_transformers (jetons)": lambda shell: shell.input_transformer_manager.token_transformers,
+    "input_transformers_post": lambda shell: shell.input_transformers_post,
+}
+SHELL_METHODS = (
+    "run_cell", "run_cell_async", "transform_cell", "transform_ast", "run_ast_nodes", "run_code",
+    "showtraceback", "_showtraceback", "input_transformer_manager", "compile", "events",
+)
+HOOKS = ("pre_execute", "pre_run_cell")
+
+
+def _entries(namespace):
+    """The public names and the special methods of a module or a class, with their values."""
+    return {
+        name: value
+        for name, value in vars(namespace).items()
+        if not name.startswith("_") or (name.startswith("__") and name.endswith("__") and callable(value))
+    }
+
+
+def _builtin_entries():
+    """The built-in functions and types (``__import__``, ``isinstance``, ``open``…)."""
+    return {name: value for name, value in vars(builtins).items() if isinstance(value, (types.BuiltinFunctionType, type))}
+
+
+def _torch_snapshot():
+    snapshot = {f"builtins.{name}": value for name, value in _builtin_entries().items()}
+    for prefix, namespace in TORCH_NAMESPACES.items():
+        snapshot.update({f"{prefix}.{name}": value for name, value in _entries(namespace).items()})
+    return snapshot
+
+
+def _in_package(code):
+    """Whether the code object ``code`` was compiled from one of this package's files."""
+    try:
+        return Path(code.co_filename).resolve().is_relative_to(PACKAGE)
+    except (OSError, ValueError):
+        return False
+
+
+def _functions_of(cls):
+    """The functions a class defines itself (methods, static and class methods, properties)."""
+    for value in vars(cls).values():
+        if isinstance(value, (staticmethod, classmethod)):
+            value = value.__func__
+        if isinstance(value, property):
+            yield from (f for f in (value.fget, value.fset, value.fdel) if f is not None)
+        elif isinstance(value, types.FunctionType):
+            yield value
+
+
+def provenance_problem(obj, name):
+    """Why ``obj``, the answer graded under ``name``, was not written in the notebook
+    (French), or None if it was."""
+    kind = "classe" if isinstance(obj, type) else "fonction"
+    module = getattr(obj, "__module__", None)
+    if module != "__main__":
+        return f"la {kind} {name} vient du module {module} : écrivez-la vous-même dans ce notebook"
+    if isinstance(obj, type):
+        for base in obj.__mro__:
+            if str(getattr(base, "__module__", "")).split(".")[0] == __package__:
+                return f"la classe {name} hérite de {base.__module__}.{base.__qualname__} : écrivez-la vous-même"
+            for function in _functions_of(base):
+                if _in_package(inspect.unwrap(function).__code__):
+                    return (
+                        f"la classe {name} reprend le code de {function.__module__}.{function.__qualname__} : "
+                        "écrivez-la vous-même dans ce notebook"
+                    )
+        return None
+    target = inspect.unwrap(obj)
+    target = getattr(target, "func", target)  # a functools.partial
+    code = getattr(target, "__code__", None)
+    if code is None:
+        return f"{name} n'est ni une fonction ni une classe écrite dans ce notebook"
+    if _in_package(code) or getattr(target, "__module__", "__main__").split(".")[0] == __package__:
+        return f"la fonction {name} reprend le code de {target.__module__}.{target.__qualname__} : écrivez-la vous-même"
+    return None
+
+
+class Referee:
+    """References and checks of the test cells, taken in the setup cell (see the module's
+    docstring). Create it with ``Referee.start()``."""
+
+    def __init__(self, shell):
+        self.shell = shell
+        self.allclose = torch.allclose
+        self.equal = torch.equal
+        self.assert_close = torch.testing.assert_close
+        self._torch = _torch_snapshot()
+        self._namespace = None  # the setup cell's names, taken before the next cell runs
+        if shell is not None:
+            self._transformers = {label: list(get(shell)) for label, get in TRANSFORMERS.items()}
+            self._methods = {name: inspect.getattr_static(shell, name, None) for name in SHELL_METHODS}
+            for event in HOOKS:  # a referee of an earlier run of the setup cell retires
+                for callback in list(shell.events.callbacks[event]):
+                    if isinstance(getattr(callback, "__self__", None), Referee):
+                        shell.events.unregister(event, callback)
+            shell.events.register("pre_run_cell", self._before_cell)
+            self._hooks = {event: list(shell.events.callbacks[event]) for event in HOOKS}
+
+    @classmethod
+    def start(cls):
+        """A referee for the running IPython kernel (or for plain Python, without one)."""
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return cls(None)
+        return cls(get_ipython())
+
+    def assert_written_here(self, obj, name=None):
+        """Fail, saying why in French, unless ``obj`` was written in the notebook."""
+        problem = provenance_problem(obj, name or getattr(obj, "__name__", repr(obj)))
+        if problem is not None:
+            raise AssertionError(problem[0].upper() + problem[1:] + ".")
+
+    def changes(self, hooks=False):
+        """What was changed since the setup cell, in French (an empty list if nothing)."""
+        found = []
+        now = _torch_snapshot()
+        changed = [name for name, value in self._torch.items() if now.get(name) is not value]
+        if changed:
+            found.append(f"fonctions de torch ou de Python remplacées : {', '.join(changed[:5])}")
+        if self.shell is None:
+            return found
+        for label, get in TRANSFORMERS.items():
+            if list(get(self.shell)) != self._transformers[label]:
+                found.append(f"transformations de cellules IPython modifiées ({label})")
+        replaced = [name for name, value in self._methods.items() if inspect.getattr_static(self.shell, name, None) is not value]
+        if replaced:
+            found.append(f"méthodes du noyau IPython remplacées : {', '.join(replaced)}")
+        if self._namespace is not None:
+            names = self.shell.user_ns
+            rebound = [name for name, value in self._namespace.items() if names.get(name, self) is not value]
+            if rebound:
+                found.append(f"noms de la cellule de préparation redéfinis : {', '.join(rebound)}")
+        if hooks:
+            for event in HOOKS:
+                if list(self.shell.events.callbacks[event]) != self._hooks[event]:
+                    found.append(f"fonctions appelées avant chaque cellule ({event}) ajoutées ou retirées")
+        return found
+
+    def assert_intact(self):
+        """Fail, saying in French what was changed, unless the grading environment is as
+        the setup cell left it."""
+        found = self.changes(hooks=True)
+        if found:
+            raise AssertionError(
+                "L'environnement de notation a été modifié depuis la cellule de préparation : "
+                + "\u202f; ".join(found) + "."
+            )
+
+    def _before_cell(self, info=None):
+        """Before every cell: make it fail if the tests could no longer be believed."""
+        if self._namespace is None:
+            hidden = self.shell.user_ns_hidden
+            self._namespace = {
+                name: value for name, value in self.shell.user_ns.items() if not name.startswith("_") and name not in hidden
+            }
+        found = self.changes()
+        if found:
+            raise AssertionError(
+                "Les tests ne peuvent plus être crus, l'environnement de notation a été modifié : "
+                + "\u202f; ".join(found) + ". Relancez le noyau et ne modifiez pas ces objets."
+            )
