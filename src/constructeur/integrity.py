@@ -53,10 +53,13 @@ HOOKS = ("pre_execute", "pre_run_cell")
 
 
 def _entries(namespace):
-    """The public names and the special methods of a module or a class, with their values."""
+    """The public names and the special methods of a module or a class (inherited ones
+    included, as the class finds them), with their values."""
+    names = dir(namespace) if isinstance(namespace, type) else vars(namespace)
+    found = {name: inspect.getattr_static(namespace, name, None) for name in names}
     return {
         name: value
-        for name, value in vars(namespace).items()
+        for name, value in found.items()
         if not name.startswith("_") or (name.startswith("__") and name.endswith("__") and callable(value))
     }
 
