@@ -67,13 +67,22 @@ REFERENCES = {
 }
 
 
-def _wrong_answers(assignment):
-    """The first wrong variant of every graded name of ``assignment`` (tests/variants/)."""
-    path = ROOT / "tests" / "variants" / f"{assignment}.py"
-    spec = importlib.util.spec_from_file_location(f"cheats_{assignment}", path)
+# Wrong answers of `blocks` that only a comparison of values catches (tests/variants/blocks.py).
+CAUGHT_BY_VALUES = {
+    "MySequential": "modules sorted by name, so '10' runs before '2'",
+    "ParallelModule": "outputs in the wrong order",
+    "replicate": "off by one: n - 1 modules",
+    "TensorReduction": "wrong indices: X[b, i] squared instead of X[b, i] X[b, j]",
+    "HalfFourier": "transform of the first half instead of half of the transform",
+}
+
+
+def wrong_answers():
+    """The answers of CAUGHT_BY_VALUES, by graded name."""
+    spec = importlib.util.spec_from_file_location("cheats_blocks", ROOT / "tests" / "variants" / "blocks.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {name: next(iter(sources.values())) for name, sources in module.WRONG.items()}
+    return {name: module.WRONG[name][description] for name, description in CAUGHT_BY_VALUES.items()}
 
 
 def learner_notebook(root, assignment, answers=None, cheat=None):
@@ -120,8 +129,8 @@ def _failures(grading):
 @pytest.mark.parametrize("cheat, named", [(ALLCLOSE, "torch.allclose"), (IMPORT_HOOK, "builtins.__import__")],
                          ids=["allclose", "import_hook"])
 def test_patched_comparison_gains_nothing(grade, cheat, named):
-    honest = grade("blocks", _wrong_answers("blocks"))
-    cheating = grade("blocks", _wrong_answers("blocks"), cheat)
+    honest = grade("blocks", wrong_answers())
+    cheating = grade("blocks", wrong_answers(), cheat)
     assert honest.score < honest.max_score
     assert cheating.score <= honest.score, f"{cheating.score} points avec la triche, {honest.score} sans"
     assert named in _failures(cheating)

@@ -398,6 +398,14 @@ def init_per_layer(net):
 ''',
     },
     "build_and_init": {
+        "network left on the default device": '''
+def build_and_init(example_input, init, hidden=64, out_features=10):
+    net = nn.Sequential(nn.LazyLinear(hidden), nn.ReLU(), nn.LazyLinear(out_features))
+    with torch.no_grad():
+        net(example_input)
+    net.apply(init)
+    return net
+''',
         "hidden and out_features swapped": '''
 def build_and_init(example_input, init, hidden=64, out_features=10):
     net = nn.Sequential(nn.LazyLinear(out_features), nn.ReLU(), nn.LazyLinear(hidden))

@@ -113,6 +113,7 @@ RULES = {
         "build_and_init": [
             ("LazyLinear(hidden) → ReLU → LazyLinear(out_features)", "test_build_and_init_hidden", "ReLU forgotten"),
             ("hidden et out_features à leur place", "test_build_and_init", "hidden and out_features swapped"),
+            ("sur le périphérique de example_input", "test_build_and_init_hidden", "network left on the default device"),
             ("le matérialise par un passage à vide", "test_build_and_init", "no dry run: the layers stay lazy"),
             ("formes déduites de la dernière dimension de l'entrée", "test_build_and_init", "nn.Linear sized by the batch dimension"),
             ("lui applique init avec net.apply(init)", "test_build_and_init", "init called on the network instead of applied to each module"),
