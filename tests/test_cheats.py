@@ -4,8 +4,9 @@ each cheat gains nothing over the honest score of the same notebook without it, 
 
 - patching ``torch.allclose``, directly or from an import hook on ``builtins.__import__``,
   in a notebook whose answers are wrong;
-- taking the package's reference answers: imported, subclassed, or imported with
-  ``__module__`` set to ``"__main__"``, in every assignment;
+- taking the package's reference answers: imported, subclassed, imported with
+  ``__module__`` set to ``"__main__"``, or called from a function of one's own, in every
+  assignment;
 - an IPython AST transformer that wraps every later cell in ``try``/``except``, or an input
   transformer that turns every later cell into ``pass``, in an untouched notebook.
 """
@@ -46,7 +47,7 @@ get_ipython().ast_transformers.append(Silence())
 """
 INPUT_TRANSFORMER = "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
 
-# The package's reference answers, taken in three ways (one graded name each).
+# The package's reference answers, imported, subclassed, with `__module__` set, or called.
 REFERENCES = {
     "blocks": {
         "MySequential": "from constructeur.blocks import MySequential\n",
@@ -62,7 +63,7 @@ REFERENCES = {
     "devices": {
         "try_gpu": "from constructeur.devices import try_gpu\n\ntry_gpu.__module__ = '__main__'\n",
         "try_all_gpus": "try_all_gpus = constructeur.devices.try_all_gpus\n",
-        "to_device": "from constructeur.devices import to_device\n",
+        "to_device": "def to_device(obj, device):\n    return constructeur.devices.to_device(obj, device)\n",
     },
 }
 

@@ -45,10 +45,12 @@ TRANSFORMERS = {
     "input_transformers (jetons)": lambda shell: shell.input_transformer_manager.token_transformers,
     "input_transformers_post": lambda shell: shell.input_transformers_post,
 }
+# What of the kernel runs a cell: its methods, and the objects they hand the cell to.
 SHELL_METHODS = (
     "run_cell", "run_cell_async", "transform_cell", "transform_ast", "run_ast_nodes", "run_code",
-    "showtraceback", "_showtraceback", "input_transformer_manager", "compile", "events",
+    "showtraceback", "_showtraceback",
 )
+SHELL_PARTS = ("input_transformer_manager", "compile", "events")
 HOOKS = ("pre_execute", "pre_run_cell")
 
 
@@ -69,7 +71,8 @@ def _builtin_entries():
     return {name: value for name, value in vars(builtins).items() if isinstance(value, (types.BuiltinFunctionType, type))}
 
 
-def _torch_snapshot():
+def _trusted_functions():
+    """Every built-in and every function of torch's namespaces a test may call, by name."""
     snapshot = {f"builtins.{name}": value for name, value in _builtin_entries().items()}
     for prefix, namespace in TORCH_NAMESPACES.items():
         snapshot.update({f"{prefix}.{name}": value for name, value in _entries(namespace).items()})
@@ -95,6 +98,33 @@ def _functions_of(cls):
             yield value
 
 
+def _from_package(obj):
+    """Whether a module, class or function belongs to this package, by its module's name."""
+    return str(getattr(obj, "__module__", None) or getattr(obj, "__name__", "")).split(".")[0] == __package__
+
+
+def _names_used(code):
+    """The global and attribute names that a code object, and the code nested in it, use."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names_used(constant)
+    return names
+
+
+def _package_use(function, name):
+    """What of the package ``function`` reaches through its globals: one of its modules, or
+    its own object called ``name`` (the reference answer), as a dotted name; else None."""
+    namespace = getattr(function, "__globals__", {})
+    for used in sorted(_names_used(function.__code__)):
+        value = namespace.get(used)
+        if isinstance(value, types.ModuleType) and _from_package(value):
+            return value.__name__
+        if getattr(value, "__name__", None) == name and _from_package(value):
+            return f"{value.__module__}.{value.__qualname__}"
+    return None
+
+
 def provenance_problem(obj, name):
     """Why ``obj``, the answer graded under ``name``, was not written in the notebook
     (French), or None if it was."""
@@ -104,7 +134,7 @@ def provenance_problem(obj, name):
         return f"la {kind} {name} vient du module {module} : écrivez-la vous-même dans ce notebook"
     if isinstance(obj, type):
         for base in obj.__mro__:
-            if str(getattr(base, "__module__", "")).split(".")[0] == __package__:
+            if _from_package(base):
                 return f"la classe {name} hérite de {base.__module__}.{base.__qualname__} : écrivez-la vous-même"
             for function in _functions_of(base):
                 if _in_package(inspect.unwrap(function).__code__):
@@ -112,14 +142,21 @@ def provenance_problem(obj, name):
                         f"la classe {name} reprend le code de {function.__module__}.{function.__qualname__} : "
                         "écrivez-la vous-même dans ce notebook"
                     )
+        for function in _functions_of(obj):
+            used = _package_use(function, name)
+            if used:
+                return f"la classe {name} fait appel à {used} : écrivez-la vous-même, sans le paquet constructeur"
         return None
     target = inspect.unwrap(obj)
     target = getattr(target, "func", target)  # a functools.partial
     code = getattr(target, "__code__", None)
     if code is None:
         return f"{name} n'est ni une fonction ni une classe écrite dans ce notebook"
-    if _in_package(code) or getattr(target, "__module__", "__main__").split(".")[0] == __package__:
+    if _in_package(code) or _from_package(target):
         return f"la fonction {name} reprend le code de {target.__module__}.{target.__qualname__} : écrivez-la vous-même"
+    used = _package_use(target, name)
+    if used:
+        return f"la fonction {name} fait appel à {used} : écrivez-la vous-même, sans le paquet constructeur"
     return None
 
 
@@ -132,11 +169,11 @@ class Referee:
         self.allclose = torch.allclose
         self.equal = torch.equal
         self.assert_close = torch.testing.assert_close
-        self._torch = _torch_snapshot()
+        self._functions = _trusted_functions()
         self._namespace = None  # the setup cell's names, taken before the next cell runs
         if shell is not None:
             self._transformers = {label: list(get(shell)) for label, get in TRANSFORMERS.items()}
-            self._methods = {name: inspect.getattr_static(shell, name, None) for name in SHELL_METHODS}
+            self._kernel = self._kernel_parts()
             for event in HOOKS:  # a referee of an earlier run of the setup cell retires
                 for callback in list(shell.events.callbacks[event]):
                     if isinstance(getattr(callback, "__self__", None), Referee):
@@ -153,6 +190,13 @@ class Referee:
             return cls(None)
         return cls(get_ipython())
 
+    def _kernel_parts(self):
+        """The kernel's methods that run a cell (as its class or the instance holds them)
+        and the objects they hand the cell to."""
+        parts = {name: inspect.getattr_static(self.shell, name, None) for name in SHELL_METHODS}
+        parts.update({name: getattr(self.shell, name, None) for name in SHELL_PARTS})
+        return parts
+
     def assert_written_here(self, obj, name=None):
         """Fail, saying why in French, unless ``obj`` was written in the notebook."""
         problem = provenance_problem(obj, name or getattr(obj, "__name__", repr(obj)))
@@ -162,8 +206,8 @@ class Referee:
     def changes(self, hooks=False):
         """What was changed since the setup cell, in French (an empty list if nothing)."""
         found = []
-        now = _torch_snapshot()
-        changed = [name for name, value in self._torch.items() if now.get(name) is not value]
+        now = _trusted_functions()
+        changed = [name for name, value in self._functions.items() if now.get(name) is not value]
         if changed:
             found.append(f"fonctions de torch ou de Python remplacées : {', '.join(changed[:5])}")
         if self.shell is None:
@@ -171,9 +215,10 @@ class Referee:
         for label, get in TRANSFORMERS.items():
             if list(get(self.shell)) != self._transformers[label]:
                 found.append(f"transformations de cellules IPython modifiées ({label})")
-        replaced = [name for name, value in self._methods.items() if inspect.getattr_static(self.shell, name, None) is not value]
+        kernel = self._kernel_parts()
+        replaced = [name for name, value in self._kernel.items() if kernel[name] is not value]
         if replaced:
-            found.append(f"méthodes du noyau IPython remplacées : {', '.join(replaced)}")
+            found.append(f"rouages du noyau IPython remplacés : {', '.join(replaced)}")
         if self._namespace is not None:
             names = self.shell.user_ns
             rebound = [name for name, value in self._namespace.items() if names.get(name, self) is not value]
