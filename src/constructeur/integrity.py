@@ -3,8 +3,8 @@
 The setup cell of every exercise notebook calls ``Referee.start()``. From then on:
 
 - the test cells compare with the referee's own references to torch's comparison functions
-  (``referee.allclose``, ``referee.equal``, ``referee.assert_close``), taken before the
-  learner's code ran, so patching ``torch.allclose`` changes nothing;
+  (``referee.allclose``, ``referee.equal``), taken before the learner's code ran, so
+  patching ``torch.allclose`` changes nothing;
 - they check that a graded name was written in the notebook (``referee.assert_written_here``):
   defined in ``__main__``, neither taken from this package nor derived from one of its classes;
 - before every cell, the referee makes the cell fail if something that would let a test
@@ -168,7 +168,6 @@ class Referee:
         self.shell = shell
         self.allclose = torch.allclose
         self.equal = torch.equal
-        self.assert_close = torch.testing.assert_close
         self._functions = _trusted_functions()
         self._namespace = None  # the setup cell's names, taken before the next cell runs
         if shell is not None:
