@@ -31,12 +31,14 @@ PACKAGE = Path(__file__).resolve().parent
 TORCH_NAMESPACES = {
     "torch": torch,
     "torch.Tensor": torch.Tensor,
+    "torch.nn": torch.nn,
     "torch.nn.Module": torch.nn.Module,
     "torch.nn.functional": torch.nn.functional,
     "torch.nn.init": torch.nn.init,
     "torch.fft": torch.fft,
     "torch.linalg": torch.linalg,
     "torch.testing": torch.testing,
+    "torch.optim": torch.optim,
 }
 TRANSFORMERS = {
     "ast_transformers": lambda shell: shell.ast_transformers,
@@ -127,7 +129,13 @@ def _package_use(function, name):
 
 def provenance_problem(obj, name):
     """Why ``obj``, the answer graded under ``name``, was not written in the notebook
-    (French), or None if it was."""
+    (French), or None if it was.
+
+    Example:
+        >>> import constructeur.blocks
+        >>> print(provenance_problem(constructeur.blocks.MySequential, "MySequential"))
+        la classe MySequential vient du module constructeur.blocks...
+    """
     kind = "classe" if isinstance(obj, type) else "fonction"
     module = getattr(obj, "__module__", None)
     if module != "__main__":
