@@ -104,6 +104,13 @@ def test_referee_notices_replaced_functions(monkeypatch):
         referee.assert_intact()
 
 
+def test_referee_notices_its_own_references_replaced():
+    referee = Referee(None)
+    referee._functions["torch.allclose"] = lambda *args, **kwargs: True
+    assert referee.allclose(torch.zeros(1), torch.ones(1))  # what a cheat would get…
+    assert "torch.allclose" in " ".join(referee.changes())  # …and what it would show
+
+
 @pytest.fixture
 def shell():
     """An IPython shell of this process, with a referee started as a setup cell would."""

@@ -6,7 +6,8 @@ The setup cell of every exercise notebook calls ``Referee.start()``. From then o
   (``referee.allclose``, ``referee.equal``), taken before the learner's code ran, so
   patching ``torch.allclose`` changes nothing;
 - they check that a graded name was written in the notebook (``referee.assert_written_here``):
-  defined in ``__main__``, neither taken from this package nor derived from one of its classes;
+  defined in ``__main__``, neither taken from this package, nor derived from one of its
+  classes, nor calling its reference answer;
 - before every cell, the referee makes the cell fail if something that would let a test
   cell lie has changed since the setup cell: IPython's input or AST transformers, the
   kernel's methods that run a cell, ``builtins``, torch's functions, the names the setup
@@ -174,8 +175,6 @@ class Referee:
 
     def __init__(self, shell):
         self.shell = shell
-        self.allclose = torch.allclose
-        self.equal = torch.equal
         self._functions = _trusted_functions()
         self._namespace = None  # the setup cell's names, taken before the next cell runs
         if shell is not None:
@@ -187,6 +186,17 @@ class Referee:
                         shell.events.unregister(event, callback)
             shell.events.register("pre_run_cell", self._before_cell)
             self._hooks = {event: list(shell.events.callbacks[event]) for event in HOOKS}
+
+    @property
+    def allclose(self):
+        """``torch.allclose`` as it was when the setup cell ran (replacing it in the
+        referee's references is noticed too: they are what ``changes`` compares with)."""
+        return self._functions["torch.allclose"]
+
+    @property
+    def equal(self):
+        """``torch.equal`` as it was when the setup cell ran."""
+        return self._functions["torch.equal"]
 
     @classmethod
     def start(cls):
