@@ -138,7 +138,7 @@ def test_referee_fails_the_cells_after_a_change(shell, code, named):
     referee = shell.user_ns["referee"]
     referee._before_cell()
     shell.run_cell(code)
-    with pytest.raises(AssertionError, match=f"Les tests ne peuvent plus être crus.*{named}"):
+    with pytest.raises(AssertionError, match=f"les tests ne sont plus fiables.*{named}"):
         referee._before_cell()  # what IPython calls before the next cell
 
 

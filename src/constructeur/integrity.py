@@ -267,6 +267,6 @@ class Referee:
         found = self.changes()
         if found:
             raise AssertionError(
-                "Les tests ne peuvent plus être crus, l'environnement de notation a été modifié : "
-                + "\u202f; ".join(found) + ". Relancez le noyau et ne modifiez pas ces objets."
+                "Environnement de notation modifié, les tests ne sont plus fiables : "
+                + "\u202f; ".join(found) + ". Relancez le noyau sans modifier ces objets."
             )
