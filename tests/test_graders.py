@@ -5,6 +5,10 @@ One Jupyter kernel per assignment, in the grading sandbox as in autograde, runs 
 and solution cells of the source notebook; then, for each variant: its source in place of the solution cell, every test
 cell of its name (visible and hidden), scored by nbgrader's ``determine_grade``, and the
 original solution cell again.
+
+tests/variants/rules.py lists every rule of each exercise's statement with the test cell
+that must catch a variant breaking that rule alone; those variants are graded on every test
+cell of their name and must lose points in that cell.
 """
 
 import contextlib
@@ -29,23 +33,42 @@ def _source(assignment):
     return nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
 
 
-def _variants(assignment):
-    path = ROOT / "tests" / "variants" / f"{assignment}.py"
+def _load(stem):
+    path = ROOT / "tests" / "variants" / f"{stem}.py"
     if not path.is_file():
-        return {}, {}
-    spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
+        return None
+    spec = importlib.util.spec_from_file_location(f"variants_{stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.WRONG, module.RIGHT
+    return module
+
+
+def _variants(assignment):
+    """(WRONG, RIGHT) of an assignment, its RULE_BREAKERS counted among the WRONG ones."""
+    module = _load(assignment)
+    if module is None:
+        return {}, {}
+    wrong = dict(module.WRONG)
+    for name, sources in getattr(module, "RULE_BREAKERS", {}).items():
+        wrong[name] = {**wrong.get(name, {}), **sources}
+    return wrong, module.RIGHT
+
+
+def _rules(assignment):
+    """{name: [(rule, test cell, variant description)]} of tests/variants/rules.py."""
+    return _load("rules").RULES.get(assignment, {})
 
 
 def _cases(kind):
     cases = []
     for assignment in ASSIGNMENTS:
         variants = _variants(assignment)[kind == "right"]
+        rules = _rules(assignment)
         for name, sources in sorted(variants.items()):
             for description, source in sources.items():
-                cases.append(pytest.param(assignment, name, source, id=f"{assignment}-{name}-{description}"))
+                cells = sorted({cell for _, cell, variant in rules.get(name, []) if variant == description})
+                params = (assignment, name, source) if kind == "right" else (assignment, name, source, cells)
+                cases.append(pytest.param(*params, id=f"{assignment}-{name}-{description}"))
     return cases
 
 
@@ -126,14 +149,18 @@ def test_solution_passes_in_harness(harnesses, assignment):
         assert scores and all(s == m for s, m in scores.values()), f"{name} : {scores}"
 
 
-@pytest.mark.parametrize("assignment, name, source", _cases("wrong"))
-def test_wrong_variant_loses_points(harnesses, assignment, name, source, record_property):
+@pytest.mark.parametrize("assignment, name, source, rule_cells", _cases("wrong"))
+def test_wrong_variant_loses_points(harnesses, assignment, name, source, rule_cells, record_property):
     record_property("variant", ("wrong", assignment))
-    scores = harnesses(assignment).grade(name, source, until_failure=True)
+    scores = harnesses(assignment).grade(name, source, until_failure=not rule_cells)
     assert scores, f"aucune cellule de test pour {name}"
     assert any(score < max_score for score, max_score in scores.values()), (
         f"toutes les cellules de test de {name} réussissent, alors qu'au moins une devrait échouer : {scores}"
     )
+    for cell in rule_cells:  # the cell that tests/variants/rules.py says catches this variant
+        assert cell in scores and scores[cell][0] < scores[cell][1], (
+            f"la cellule {cell} devrait faire perdre des points à cette variante, et donne {scores.get(cell)}"
+        )
 
 
 @pytest.mark.parametrize("assignment, name, source", _cases("right"))
@@ -153,3 +180,16 @@ def test_every_fixed_name_has_variants(assignment):
     for name in sorted(names):
         assert len(wrong.get(name, {})) >= 3, f"{name} : il faut au moins 3 variantes fausses"
         assert len(right.get(name, {})) >= 1, f"{name} : il faut au moins 1 variante juste"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_rule_has_a_variant(assignment):
+    source = _source(assignment)
+    names = {c.metadata.nbgrader["grade_id"] for c in source.cells if utils.is_solution(c)}
+    cells = {c.metadata.nbgrader["grade_id"] for c in source.cells if utils.is_grade(c)}
+    rules, (wrong, _) = _rules(assignment), _variants(assignment)
+    assert set(rules) == names, f"noms sans règles ou inconnus : {set(rules) ^ names}"
+    for name, entries in rules.items():
+        for rule, cell, variant in entries:
+            assert variant in wrong.get(name, {}), f"{name}, « {rule} » : la variante « {variant} » n'existe pas"
+            assert cell in cells and exercise_of(cell, names) == name, f"{name}, « {rule} » : {cell} n'est pas un test de {name}"

@@ -490,3 +490,270 @@ class GaussianNoise(nn.Module):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
+# tests/test_graders.py adds them to WRONG.
+RULE_BREAKERS = {
+    "MySequential": {
+        "subclass of nn.Sequential": '''
+class MySequential(nn.Sequential):
+    pass
+''',
+        "an nn.Sequential inside does the work": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        self.inner = nn.Sequential(*modules)
+
+    def forward(self, X):
+        return self.inner(X)
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __getitem__(self, index):
+        return self.inner[index]
+''',
+        "plain list with parameters() overridden: state_dict() and to() miss the modules": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        self.layers = list(modules)
+
+    def parameters(self, recurse=True):
+        for layer in self.layers:
+            yield from layer.parameters()
+
+    def forward(self, X):
+        for layer in self.layers:
+            X = layer(X)
+        return X
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return self.layers[index]
+''',
+        "len counts distinct modules": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(set(self._modules.values()))
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+''',
+        "indices counted from 1": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index - 1]
+''',
+        "index taken modulo len: no IndexError out of bounds": '''
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index % len(self)]
+''',
+    },
+    "ParallelModule": {
+        "dim=1 by default": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=1):
+        super().__init__()
+        self.net1 = net1
+        self.net2 = net2
+        self.dim = dim
+
+    def forward(self, X):
+        return torch.cat((self.net1(X), self.net2(X)), dim=self.dim)
+''',
+    },
+    "replicate": {
+        "the first module's values copied into the others": '''
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError(f"n doit valoir au moins 1, et non {n}")
+    modules = [make_module() for _ in range(n)]
+    for module in modules[1:]:
+        module.load_state_dict(modules[0].state_dict())
+    return nn.Sequential(*modules)
+''',
+        "the error message does not cite n": '''
+def replicate(make_module, n):
+    if n < 1:
+        raise ValueError("Il faut au moins un module.")
+    return nn.Sequential(*(make_module() for _ in range(n)))
+''',
+    },
+    "TensorReduction": {
+        "an extra bias parameter, always zero": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(in_features, in_features, out_features))
+        self.bias = nn.Parameter(torch.zeros(out_features))
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bj->bk", self.weight, X, X) + self.bias
+''',
+        "weight initialized to zeros": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(in_features, in_features, out_features))
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bj->bk", self.weight, X, X)
+''',
+    },
+    "HalfFourier": {
+        "a scale parameter equal to one": '''
+class HalfFourier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(()))
+
+    def forward(self, X):
+        return self.scale * torch.fft.fft(X)[..., : X.shape[-1] // 2]
+''',
+        "leading dimensions flattened into one": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        n = X.shape[-1]
+        return torch.fft.fft(X.reshape(-1, n))[:, : n // 2]
+''',
+        "conjugate coefficients: n times the inverse transform": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        n = X.shape[-1]
+        return (n * torch.fft.ifft(X))[..., : n // 2]
+''',
+    },
+    "GaussianNoise": {
+        "std stored as an nn.Parameter": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = nn.Parameter(torch.tensor(float(std)), requires_grad=False)
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std.item() * torch.randn_like(X)
+''',
+        "no noise at all: the identity in both modes": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        return X.clone()
+''',
+        "noise of mean std instead of zero": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * (1 + torch.randn_like(X))
+''',
+        "noise with an extra leading dimension": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * torch.randn(1, *X.shape, dtype=X.dtype, device=X.device)
+''',
+        "noise always drawn in float64": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * torch.randn(X.shape, dtype=torch.float64, device=X.device)
+''',
+        "noise always drawn on the CPU": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * torch.randn(X.shape, dtype=X.dtype)
+''',
+        "the error message does not cite std": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError("L'écart-type du bruit doit être positif ou nul.")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * torch.randn_like(X)
+''',
+    },
+}

@@ -235,3 +235,92 @@ def frobenius_norms(A, B, keep_on_device):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
+# tests/test_graders.py adds them to WRONG.
+RULE_BREAKERS = {
+    "try_gpu": {
+        "i = 1 by default": '''
+def try_gpu(i=1):
+    if i < torch.cuda.device_count():
+        return torch.device("cuda", i)
+    return torch.device("cpu")
+''',
+    },
+    "try_all_gpus": {
+        "a tuple instead of a list": '''
+def try_all_gpus():
+    return tuple(torch.device("cuda", i) for i in range(torch.cuda.device_count())) or (torch.device("cpu"),)
+''',
+        "the GPUs in reverse order": '''
+def try_all_gpus():
+    return [torch.device("cuda", i) for i in reversed(range(torch.cuda.device_count()))] or [torch.device("cpu")]
+''',
+    },
+    "to_device": {
+        "dictionary keys sorted": '''
+def to_device(obj, device):
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device)
+    if isinstance(obj, dict):
+        return {key: to_device(obj[key], device) for key in sorted(obj)}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_device(item, device) for item in obj)
+    return obj
+''',
+        "other objects deep-copied": '''
+import copy
+
+
+def to_device(obj, device):
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device)
+    if isinstance(obj, dict):
+        return {key: to_device(value, device) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_device(item, device) for item in obj)
+    return copy.deepcopy(obj)
+''',
+    },
+    "module_device": {
+        "the error message does not give the devices": '''
+def module_device(module):
+    devices = {tensor.device for tensor in [*module.parameters(), *module.buffers()]}
+    if len(devices) != 1:
+        raise ValueError("Le module n'est pas sur un seul périphérique.")
+    return devices.pop()
+''',
+        "the CPU for a module without parameters or buffers": '''
+def module_device(module):
+    devices = {tensor.device for tensor in [*module.parameters(), *module.buffers()]}
+    if not devices:
+        return torch.device("cpu")
+    if len(devices) > 1:
+        raise ValueError(f"Plusieurs périphériques : {sorted(map(str, devices))}")
+    return devices.pop()
+''',
+        "submodules left out": '''
+def module_device(module):
+    tensors = [*module.parameters(recurse=False), *module.buffers(recurse=False)]
+    devices = {tensor.device for tensor in tensors}
+    if len(devices) != 1:
+        raise ValueError(f"Périphériques trouvés : {sorted(map(str, devices))}")
+    return devices.pop()
+''',
+    },
+    "frobenius_norms": {
+        "result cast to float32": '''
+def frobenius_norms(A, B, keep_on_device):
+    if keep_on_device:
+        return torch.stack([torch.linalg.matrix_norm(a @ b) for a, b in zip(A, B)]).cpu().float()
+    return torch.stack([torch.linalg.matrix_norm(a @ b).cpu() for a, b in zip(A, B)]).float()
+''',
+        "a list of norms": '''
+def frobenius_norms(A, B, keep_on_device):
+    if keep_on_device:
+        return list(torch.stack([torch.linalg.matrix_norm(a @ b) for a, b in zip(A, B)]).cpu())
+    return [torch.linalg.matrix_norm(a @ b).cpu() for a, b in zip(A, B)]
+''',
+    },
+}

@@ -314,3 +314,106 @@ def build_and_init(example_input, init, hidden=64, out_features=10):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
+# tests/test_graders.py adds them to WRONG.
+RULE_BREAKERS = {
+    "parameter_shapes": {
+        "frozen parameters left out": '''
+def parameter_shapes(net):
+    return {name: tuple(param.shape) for name, param in net.named_parameters() if param.requires_grad}
+''',
+    },
+    "make_tied_mlp": {
+        "a ReLU after the last layer too": '''
+def make_tied_mlp(in_features, hidden, out_features):
+    shared = nn.Linear(hidden, hidden)
+    return nn.Sequential(
+        nn.Linear(in_features, hidden), nn.ReLU(),
+        shared, nn.ReLU(),
+        shared, nn.ReLU(),
+        nn.Linear(hidden, out_features), nn.ReLU(),
+    )
+''',
+    },
+    "init_strange": {
+        "one draw per row: weights of a row are not independent": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        with torch.no_grad():
+            rows = module.weight.shape[0]
+            draw = torch.rand(rows, 1, device=module.weight.device).expand_as(module.weight)
+            sign = torch.where(draw < 0.25, 1.0, torch.where(draw < 0.5, -1.0, 0.0))
+            module.weight.copy_(sign * torch.empty_like(module.weight).uniform_(5, 10))
+            module.bias.zero_()
+''',
+        "magnitude fixed at 7.5 instead of uniform in [5, 10]": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        with torch.no_grad():
+            draw = torch.rand_like(module.weight)
+            module.weight.copy_(torch.where(draw < 0.25, 7.5, torch.where(draw < 0.5, -7.5, 0.0)))
+            module.bias.zero_()
+''',
+        "returns the module": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        nn.init.uniform_(module.weight, -10, 10)
+        with torch.no_grad():
+            module.weight *= module.weight.abs() >= 5
+        nn.init.zeros_(module.bias)
+    return module
+''',
+    },
+    "init_per_layer": {
+        "a copy initialized and returned, net unchanged": '''
+import copy
+
+
+def init_per_layer(net):
+    net = copy.deepcopy(net)
+    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    nn.init.xavier_uniform_(linears[0].weight)
+    nn.init.constant_(linears[-1].weight, 42)
+    nn.init.zeros_(linears[0].bias)
+    nn.init.zeros_(linears[-1].bias)
+    return net
+''',
+        "last weights multiplied by 42 instead of set to 42": '''
+def init_per_layer(net):
+    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    nn.init.xavier_uniform_(linears[0].weight)
+    with torch.no_grad():
+        linears[-1].weight.mul_(42)
+    nn.init.zeros_(linears[0].bias)
+    nn.init.zeros_(linears[-1].bias)
+''',
+        "only the first layer's bias set to zero": '''
+def init_per_layer(net):
+    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    nn.init.xavier_uniform_(linears[0].weight)
+    nn.init.constant_(linears[-1].weight, 42)
+    nn.init.zeros_(linears[0].bias)
+''',
+    },
+    "build_and_init": {
+        "network left on the default device": '''
+def build_and_init(example_input, init, hidden=64, out_features=10):
+    net = nn.Sequential(nn.LazyLinear(hidden), nn.ReLU(), nn.LazyLinear(out_features))
+    with torch.no_grad():
+        net(example_input)
+    net.apply(init)
+    return net
+''',
+        "hidden and out_features swapped": '''
+def build_and_init(example_input, init, hidden=64, out_features=10):
+    net = nn.Sequential(nn.LazyLinear(out_features), nn.ReLU(), nn.LazyLinear(hidden))
+    net = net.to(example_input.device)
+    with torch.no_grad():
+        net(example_input)
+    net.apply(init)
+    return net
+''',
+    },
+}

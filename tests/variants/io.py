@@ -251,3 +251,110 @@ def load_untrusted(path):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
+# tests/test_graders.py adds them to WRONG.
+RULE_BREAKERS = {
+    "save_tensors": {
+        "scalars saved with shape (1,)": '''
+def save_tensors(path, tensors):
+    torch.save({name: torch.atleast_1d(tensor.clone()) for name, tensor in tensors.items()}, path)
+''',
+        "empty tensors left out": '''
+def save_tensors(path, tensors):
+    torch.save({name: tensor.clone() for name, tensor in tensors.items() if tensor.numel()}, path)
+''',
+        "metadata saved beside the tensors": '''
+def save_tensors(path, tensors):
+    torch.save({"format": 1, "tensors": {name: tensor.clone() for name, tensor in tensors.items()}}, path)
+''',
+    },
+    "load_tensors": {
+        "every tensor brought back as float32": '''
+def load_tensors(path):
+    return {name: tensor.float() for name, tensor in torch.load(path, weights_only=True).items()}
+''',
+    },
+    "transfer_first_layers": {
+        "values exchanged between src and dst": '''
+def transfer_first_layers(src, dst, n):
+    pairs = []
+    for src_child, dst_child in zip(list(src.children())[:n], list(dst.children())[:n]):
+        dst_params = dict(dst_child.named_parameters())
+        for name, src_param in src_child.named_parameters():
+            if name not in dst_params or dst_params[name].shape != src_param.shape:
+                raise ValueError(f"Paramètre « {name} » : formes incompatibles")
+            pairs.append((dst_params[name], src_param))
+    with torch.no_grad():
+        for dst_param, src_param in pairs:
+            saved = dst_param.clone()
+            dst_param.copy_(src_param)
+            src_param.copy_(saved)
+''',
+        "the error message does not name the parameter": '''
+def transfer_first_layers(src, dst, n):
+    pairs = []
+    for src_child, dst_child in zip(list(src.children())[:n], list(dst.children())[:n]):
+        dst_params = dict(dst_child.named_parameters())
+        for name, src_param in src_child.named_parameters():
+            if name not in dst_params or dst_params[name].shape != src_param.shape:
+                raise ValueError("Les deux réseaux ne sont pas compatibles.")
+            pairs.append((dst_params[name], src_param))
+    with torch.no_grad():
+        for dst_param, src_param in pairs:
+            dst_param.copy_(src_param)
+''',
+        "a parameter missing from dst raises a KeyError": '''
+def transfer_first_layers(src, dst, n):
+    pairs = []
+    for src_child, dst_child in zip(list(src.children())[:n], list(dst.children())[:n]):
+        dst_params = dict(dst_child.named_parameters())
+        for name, src_param in src_child.named_parameters():
+            if dst_params[name].shape != src_param.shape:
+                raise ValueError(f"Paramètre « {name} » : formes incompatibles")
+            pairs.append((dst_params[name], src_param))
+    with torch.no_grad():
+        for dst_param, src_param in pairs:
+            dst_param.copy_(src_param)
+''',
+    },
+    "save_checkpoint": {
+        "the step is not saved: load_checkpoint cannot return it": '''
+def save_checkpoint(path, model, optimizer, step):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, path)
+''',
+    },
+    "load_checkpoint": {
+        "the buffers are not restored: only the parameters are copied": '''
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, weights_only=True)
+    parameters = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, value in checkpoint["model"].items():
+            if name in parameters:
+                parameters[name].copy_(value)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["step"]
+''',
+    },
+    "load_untrusted": {
+        "strings refused: only tensors and numbers let through": '''
+def load_untrusted(path):
+    content = torch.load(path, weights_only=True)
+
+    def check(value):
+        if isinstance(value, str):
+            raise ValueError("Chaîne refusée")
+        if isinstance(value, dict):
+            for item in value.values():
+                check(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                check(item)
+
+    check(content)
+    return content
+''',
+    },
+}
