@@ -16,8 +16,10 @@ import importlib.util
 import nbformat
 import pytest
 
-from conftest import ROOT, copy_course
+from helpers import ROOT, copy_course
 from constructeur.grading import grade_notebook
+
+pytestmark = pytest.mark.slow  # Jupyter kernels
 
 ALLCLOSE = "import torch\ntorch.allclose = lambda *args, **kwargs: True\n"
 IMPORT_HOOK = """import builtins
