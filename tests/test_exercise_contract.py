@@ -7,6 +7,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader import utils
 
 from constructeur.grading import exercise_of
+from constructeur.integrity import ENVIRONMENT
 from helpers import ROOT, nbgrader_cell
 
 SOURCES = sorted(ROOT.glob("solutions/*/*.ipynb"))
@@ -16,7 +17,9 @@ def misnamed_tests(nb):
     """The grade_ids of the test cells of ``nb`` that belong to none of its exercises."""
     names = [cell.metadata.nbgrader["grade_id"] for cell in nb.cells if utils.is_solution(cell)]
     grade_ids = [cell.metadata.nbgrader["grade_id"] for cell in nb.cells if utils.is_grade(cell)]
-    return [grade_id for grade_id in grade_ids if exercise_of(grade_id, names) not in names]
+    return [
+        grade_id for grade_id in grade_ids if exercise_of(grade_id, names) not in names and grade_id != ENVIRONMENT
+    ]
 
 
 def test_a_misnamed_test_cell_is_found():

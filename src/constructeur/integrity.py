@@ -31,6 +31,7 @@ import torch
 import torch._dynamo  # noqa: F401
 
 PACKAGE = Path(__file__).resolve().parent
+ENVIRONMENT = "test_environment"  # the grade_id of each assignment's last, 0-point, test cell
 
 # Where a test cell's verdict comes from: a change to any of these may let a test lie.
 TORCH_NAMESPACES = {
