@@ -458,3 +458,13 @@ def test_without_a_cgroup(devices, hostile_course, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "Total\u00a0: 4/4" in out, out
     assert ("a levé MemoryError" if not devices else "le noyau Python s'est arrêté") in out, out
+
+
+def test_private_tmp_is_mounted_before_what_may_lie_in_it():
+    """bwrap mounts in order: a Python environment or run folder under /tmp stays visible."""
+    command = sandbox.bwrap_command(
+        ["python"], bwrap="bwrap", run_dir="/tmp/constructeur-x", readable=["/tmp/clone/.venv"]
+    )
+    tmp = command.index("--tmpfs")
+    assert command[tmp + 1] == "/tmp"
+    assert tmp < command.index("/tmp/clone/.venv") and tmp < command.index("/tmp/constructeur-x")

@@ -116,6 +116,9 @@ def bwrap_command(kernel_cmd, *, bwrap, run_dir, data_dir=None, readable=(), dev
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
     args += ["--unshare-user", "--uid", UNPRIVILEGED, "--gid", UNPRIVILEGED]
     args += _system_binds()
+    # A private /tmp before the binds: bwrap mounts in order, and the Python environment or
+    # run_dir may themselves lie under /tmp (a clone in /tmp, tempfile's folders).
+    args += ["--tmpfs", "/tmp"]
     for root in readable:
         args += ["--ro-bind", root, root]
     args += ["--proc", "/proc", "--dev", "/dev"]
@@ -123,7 +126,7 @@ def bwrap_command(kernel_cmd, *, bwrap, run_dir, data_dir=None, readable=(), dev
         args += ["--dev-bind", device, device]
     if devices:  # the GPU drivers read their topology there
         args += ["--ro-bind", "/sys", "/sys"]
-    args += ["--tmpfs", "/tmp", "--bind", str(run_dir), str(run_dir)]  # /tmp first: run_dir may be in it
+    args += ["--bind", str(run_dir), str(run_dir)]
     args += ["--tmpfs", "/sandbox", "--dir", HOME, "--dir", WORKDIR]
     if data_dir is not None:
         for path in sorted(Path(data_dir).rglob("*")):
