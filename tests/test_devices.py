@@ -1,5 +1,4 @@
 from collections import OrderedDict, defaultdict, namedtuple
-from unittest import mock
 
 import pytest
 import torch

@@ -97,7 +97,7 @@ def test_accidents_are_repaired_and_graded_in_full(accident, tiny_course, learne
     code = main(["check", str(learner)])
     out = capsys.readouterr().out
     assert code == 0 and "Total\u00a0: 4/4" in out, out
-    assert f"⚠ Copie réparée\u00a0: " in out and note in out, out
+    assert "⚠ Copie réparée\u00a0: " in out and note in out, out
     assert learner.read_bytes() == before
 
 

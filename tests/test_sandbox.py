@@ -211,7 +211,7 @@ def test_check_contains(case, hostile_course, monkeypatch, capsys):
         resident = _memory("VmRSS")
     code = main(["check", str(learner)])
     out = capsys.readouterr().out
-    assert "Total\u00a0: 4/4" in out, out
+    assert code == 0 and "Total\u00a0: 4/4" in out, out
     assert "sans bac à sable" not in out
     if case in AFTER:
         assert AFTER[case][1] in out, out
@@ -294,7 +294,7 @@ def test_unsandboxed_check_still_grades_and_says_so(hostile_course, capsys, monk
     monkeypatch.setattr("constructeur.grading.sandbox_problem", sandbox.sandbox_problem)
     code = main(["check", str(learner)])
     out = capsys.readouterr().out
-    assert "sans bac à sable" in out and "bwrap manque (test)." in out, out
+    assert code == 0 and "sans bac à sable" in out and "bwrap manque (test)." in out, out
     assert "Total\u00a0: 4/4" in out, out
 
 
@@ -456,7 +456,7 @@ def test_without_a_cgroup(devices, hostile_course, monkeypatch, capsys):
     nbformat.write(nb, learner)
     code = main(["check", str(learner)])
     out = capsys.readouterr().out
-    assert "Total\u00a0: 4/4" in out, out
+    assert code == 0 and "Total\u00a0: 4/4" in out, out
     assert ("a levé MemoryError" if not devices else "le noyau Python s'est arrêté") in out, out
 
 
