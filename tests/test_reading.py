@@ -1,7 +1,10 @@
 """The reading hints (constructeur.reading): every graded exercise of every assignment is
-mapped to a section and heading that the book has, with the anchor Sphinx gives it."""
+mapped to a section and heading that the book has, with the anchor Sphinx gives it; every
+PyTorch error of the table is an entry of the appendix « Messages d'erreur », whose cell
+really prints it."""
 
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -12,7 +15,11 @@ from markdown_it import MarkdownIt
 
 from helpers import ROOT
 from constructeur.course import Course
-from constructeur.reading import BOOK_URL, BUILT, PAGE, SECTIONS, TO_REREAD, anchor, link, plain, reread
+from constructeur.grading import CellGrade, Grading
+from constructeur.reading import (
+    APPENDIX, APPENDIX_TITLE, BOOK_URL, BUILT, ERRORS, PAGE, SECTIONS, TO_REREAD, anchor, explain, link, plain, reread,
+)
+from constructeur.report import render
 
 MODULE = "src/constructeur/reading.py"
 COURSE = Course(ROOT)
@@ -145,3 +152,78 @@ def test_built_page_relative_to_the_current_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "_build")
     expected = Path("html", "book", "read-write.html")
     assert link("read-write", "Charger sans danger", tmp_path) == f"{expected}#charger-sans-danger"
+
+
+LABEL = re.compile(r"^\((erreur-[\w-]+)\)=$", re.MULTILINE)
+
+
+def _appendix_entries():
+    """label -> the text the code cells of its entry printed, in book/<APPENDIX>.ipynb."""
+    nb = nbformat.read(ROOT / "book" / f"{APPENDIX}.ipynb", as_version=4)
+    entries, label = {}, None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = LABEL.findall(cell.source)  # an entry is one markdown cell, then its code
+            label = found[0] if found else None
+            if label:
+                entries[label] = ""
+        elif label is not None:
+            entries[label] += "".join(output.get("text", "") for output in cell.outputs)
+    return entries
+
+
+def test_appendix_is_in_the_toc_under_its_title():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    assert f"book/{APPENDIX}" in str(toc), f"book/{APPENDIX} is not in _toc.yml"
+    titles = [text for level, _, text in _headings(APPENDIX) if level == 1]
+    assert titles == [APPENDIX_TITLE]
+
+
+def test_every_error_is_an_entry_whose_cell_prints_it():
+    entries = _appendix_entries()
+    assert set(ERRORS.values()) == set(entries), (
+        f"ERRORS in {MODULE} and the entries of book/{APPENDIX}.ipynb differ: "
+        f"without an entry {sorted(set(ERRORS.values()) - set(entries))}, "
+        f"without a pattern {sorted(set(entries) - set(ERRORS.values()))}"
+    )
+    for pattern, label in ERRORS.items():
+        assert re.search(pattern, entries[label]), (
+            f"the cell of entry {label!r} no longer prints an error that {pattern!r} matches "
+            f"(PyTorch reworded it?); it printed:\n{entries[label]}"
+        )
+
+
+def test_explain_links_the_appendix_entry(tmp_path, monkeypatch):
+    online = f"{BOOK_URL}book/{APPENDIX}.html"
+    failure = "RuntimeError\u00a0: mat1 and mat2 shapes cannot be multiplied (2x30 and 20x256)"
+    assert explain(failure) == f"À relire\u00a0: Messages d'erreur — {online}#erreur-mat1-mat2"
+    state_dict = "RuntimeError\u00a0: Error(s) in loading state_dict for MLP:"
+    assert explain(state_dict).endswith("#erreur-chargement-state-dict")
+    assert explain("AssertionError\u00a0: la somme est fausse") is None
+    assert explain(None) is None
+    page = tmp_path / BUILT / "book" / f"{APPENDIX}.html"
+    page.parent.mkdir(parents=True)
+    page.touch()
+    assert explain(failure, tmp_path) == f"À relire\u00a0: Messages d'erreur — {page}#erreur-mat1-mat2"
+
+
+def test_report_adds_the_error_hint_under_the_section_hint():
+    failure = "ValueError\u00a0: Attempted to use an uninitialized parameter in <method 'numel'>"
+    grading = Grading(Path("init.ipynb"), "init", cells=[
+        CellGrade("test_build_and_init", "build_and_init", 0, 2, failure),
+        CellGrade("test_init_strange", "init_strange", 1, 1),
+    ])
+    lines = render(grading).splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("build_and_init"))
+    assert lines[row + 1] == f"    {reread('build_and_init')}"
+    assert lines[row + 2] == f"    {explain(failure)}"
+    assert lines[row + 2].endswith("#erreur-parametre-non-initialise")
+    assert lines[row + 3].startswith("init_strange")  # a passed exercise gets no hint
+
+
+@pytest.mark.parametrize("label", sorted(set(ERRORS.values())))
+def test_error_anchors_are_in_the_built_book(label):
+    page = ROOT / BUILT / PAGE.format(stem=APPENDIX)
+    if not page.is_file():
+        pytest.skip(f"{page} is not built (make book)")
+    assert f'id="{label}"' in page.read_text(), f"{page} has no anchor {label!r}"

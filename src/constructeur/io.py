@@ -148,7 +148,8 @@ def load_parameters(model: nn.Module, path: PathLike, device: torch.device | str
     Args:
         model: a module of the same architecture (materialized if lazy).
         path: the safetensors file.
-        device: where the loaded tensors are put first.
+        device: where the file's tensors are read, before they are copied into the
+            parameters of ``model``, which stay where they are (move ``model`` first).
 
     Returns:
         ``model``.

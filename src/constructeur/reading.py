@@ -3,8 +3,10 @@
 One table, ``TO_REREAD``, ties each graded exercise (the grade_id of its answer cell) to
 the section of the book that teaches it and, where one does, to the heading of the
 paragraph; ``tests/test_reading.py`` keeps it in step with the assignments and the book.
-A link goes to the page built in the course folder (``_build/html``, by ``make book``)
-when there is one, else to the online book.
+A second table, ``ERRORS``, ties the PyTorch errors the chapter's subjects raise to their
+entry in the appendix « Messages d'erreur » (``book/messages-erreur.ipynb``), so that a
+failure that shows one is explained there. A link goes to the page built in the course
+folder (``_build/html``, by ``make book``) when there is one, else to the online book.
 """
 
 import re
@@ -59,6 +61,31 @@ TO_REREAD = {
 }
 
 
+# The appendix: file stem, title, and PyTorch error (a regular expression searched in a
+# failure message) -> the label of its entry, as written before the entry's heading.
+APPENDIX = "messages-erreur"
+APPENDIX_TITLE = "Messages d'erreur"
+ERRORS = {
+    r"optimizer got an empty parameter list": "erreur-liste-vide",
+    r"leaf Variable that requires grad is being used in an in-place operation": "erreur-feuille-en-place",
+    r"modified by an inplace operation": "erreur-modifie-en-place",
+    r"Can't call numpy\(\) on Tensor that requires grad": "erreur-numpy-gradient",
+    r"uninitialized parameter": "erreur-parametre-non-initialise",
+    r"Expected more than 1 value per channel": "erreur-une-valeur-par-canal",
+    r"mat1 and mat2 shapes cannot be multiplied": "erreur-mat1-mat2",
+    r"expected input\[.*\] to have \d+ channels": "erreur-canaux",
+    r"does not require grad and does not have a grad_fn": "erreur-sans-grad-fn",
+    r"Error\(s\) in loading state_dict|size mismatch for|(Missing|Unexpected) key\(s\) in state_dict": "erreur-chargement-state-dict",
+    r"Weights only load failed|WeightsUnpickler error": "erreur-weights-only",
+    r"PytorchStreamReader failed reading zip archive": "erreur-archive-zip",
+    r"Attempting to deserialize object on a CUDA device": "erreur-deserialiser-cuda",
+    r"expected dtype \w+ for `end` but got dtype": "erreur-etat-optimiseur",
+    r"Guard failed: .*\.size\(\)": "erreur-garde-export",
+    r"Expected all tensors to be on the same device|is not on the expected device": "erreur-meme-peripherique",
+    r"can't convert .* to numpy": "erreur-numpy-peripherique",
+}
+
+
 def plain(heading):
     """A heading as the reader sees it: without the backticks of its code."""
     return heading.replace("`", "")
@@ -101,3 +128,17 @@ def reread(exercise, root=None):
     stem, heading = TO_REREAD[exercise]
     where = SECTIONS[stem] + (f", «\u00a0{plain(heading)}\u00a0»" if heading else "")
     return f"À relire\u00a0: {where} — {link(stem, heading, root)}"
+
+
+def explain(failure, root=None):
+    """« À relire : Messages d'erreur — link » to the appendix's entry on the PyTorch error
+    that ``failure`` shows, or None when it shows none of them.
+
+    Example:
+        >>> explain("RuntimeError : mat1 and mat2 shapes cannot be multiplied (2x30 and 20x256)")
+        "À relire\xa0: Messages d'erreur — https://guide-constructeur.github.io/guide-constructeur/book/messages-erreur.html#erreur-mat1-mat2"
+    """
+    label = next((label for pattern, label in ERRORS.items() if re.search(pattern, failure or "")), None)
+    if label is None:
+        return None
+    return f"À relire\u00a0: {APPENDIX_TITLE} — {link(APPENDIX, None, root)}#{label}"

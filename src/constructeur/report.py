@@ -1,6 +1,6 @@
 """The French score table that ``constructeur check`` prints for one graded notebook."""
 
-from .reading import reread
+from .reading import explain, reread
 
 HEADERS = ("Exercice", "Points", "Statut", "Premier échec")
 VISIBLE_ONLY = "tests visibles seulement\u00a0: la note finale comprend aussi des tests cachés"
@@ -67,9 +67,9 @@ def render(grading):
     for row in rows:
         cells = [text.ljust(width) for text, width in zip(row, widths)] + [row[-1]]
         lines.append("  ".join(cells).rstrip())
-        hint = row is not HEADERS and row[2] != "réussi" and reread(row[0], grading.course_root)
-        if hint:
-            lines.append(f"    {hint}")
+        if row is not HEADERS and row[2] != "réussi":
+            hints = [reread(row[0], grading.course_root), explain(row[3], grading.course_root)]
+            lines += [f"    {hint}" for hint in hints if hint]
     total = f"Total\u00a0: {points(grading.score, grading.max_score)}"
     lines.append(f"{total} ({VISIBLE_ONLY})" if grading.visible_only else total)
     return "\n".join(lines)
