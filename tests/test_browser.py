@@ -43,7 +43,7 @@ TITLES = {
     "book/read-write": "Lecture et écriture de fichiers",
     "book/use-gpu": "GPU",
     "book/glossaire": "Glossaire",
-    "book/messages-erreur": "Messages d'erreur",
+    "book/messages-erreur": "Messages d’erreur",  # Sphinx's smart quotes: ’
     "search": "Recherche",
 }
 

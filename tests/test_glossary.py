@@ -64,6 +64,19 @@ def test_every_link_names_a_term():
     assert not any(unknown.values()), f"{{term}} links to no glossary term: {unknown}"
 
 
+EXERCISE = re.compile(r"^(`{3,})\{exercise\}.*?^\1$", re.S | re.M)
+
+
+def test_no_term_is_linked_inside_an_exercise():
+    """On the exercises' tinted background, the theme's colour for a {term} link is too pale
+    to read (axe: color-contrast, serious): link the term in the text, not in the statement."""
+    for path in pages():
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for exercise in EXERCISE.finditer(cell.source):
+                assert not TERM_ROLE.search(exercise.group(0)), f"{path.name}: {{term}} in {exercise.group(0)[:80]!r}"
+
+
 def test_every_section_links_the_glossary():
     silent = [path.name for path in pages() if not links(path)]
     assert not silent, f"pages that link no glossary term: {silent}"
