@@ -25,6 +25,7 @@ SECTIONS = {
     "custom-layer": "Couches personnalisées",
     "read-write": "Lecture et écriture de fichiers",
     "use-gpu": "GPU",
+    "atelier": "Atelier\u00a0: un modèle de bout en bout",
 }
 
 # Graded exercise -> (section's file stem, heading as written in the book, or None for
