@@ -109,7 +109,7 @@ def learner_notebook(root, assignment, answers=None, cheat=None):
 def grade(tmp_path_factory):
     """grade(assignment, answers, cheat): the Grading of such a learner notebook."""
     root = tmp_path_factory.mktemp("course")
-    copy_course(root, ["blocks", "init", "io", "devices"])
+    copy_course(root, ["blocks", "init", "io", "devices", "atelier"])
     gradings = {}
 
     def grade(assignment, answers=None, cheat=None):
