@@ -82,7 +82,7 @@ unit: $(STAMP)
 execute: $(STAMP)
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace book/*.ipynb
 
-ASSIGNMENTS := blocks init io devices
+ASSIGNMENTS := blocks init io devices atelier
 
 exercises: $(STAMP)
 	for a in $(ASSIGNMENTS); do nbgrader generate_assignment $$a --force --no-db || exit 1; done

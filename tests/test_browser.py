@@ -42,6 +42,7 @@ TITLES = {
     "book/custom-layer": "Couches personnalisées",
     "book/read-write": "Lecture et écriture de fichiers",
     "book/use-gpu": "GPU",
+    "book/atelier": "Atelier\u00a0: un modèle de bout en bout",
     "book/glossaire": "Glossaire",
     "book/messages-erreur": "Messages d’erreur",  # Sphinx's smart quotes: ’
     "search": "Recherche",

@@ -67,6 +67,11 @@ REFERENCES = {
         "try_all_gpus": "try_all_gpus = constructeur.devices.try_all_gpus\n",
         "to_device": "def to_device(obj, device):\n    return constructeur.devices.to_device(obj, device)\n",
     },
+    "atelier": {
+        "save_resumable": "from constructeur.resume import save_resumable\n\nsave_resumable.__module__ = '__main__'\n",
+        "load_resumable": "import constructeur.resume\n\n\ndef load_resumable(path, model, optimizer):\n"
+                          "    return constructeur.resume.load_resumable(path, model, optimizer)['step']\n",
+    },
 }
 
 
@@ -109,7 +114,7 @@ def learner_notebook(root, assignment, answers=None, cheat=None):
 def grade(tmp_path_factory):
     """grade(assignment, answers, cheat): the Grading of such a learner notebook."""
     root = tmp_path_factory.mktemp("course")
-    copy_course(root, ["blocks", "init", "io", "devices"])
+    copy_course(root, ["blocks", "init", "io", "devices", "atelier"])
     gradings = {}
 
     def grade(assignment, answers=None, cheat=None):

@@ -12,7 +12,7 @@ from helpers import ROOT
 from constructeur.flags import Flag, notebook_flags
 
 SETUP = "import torch\nfrom torch import nn\nimport constructeur.devices\n"
-ASSIGNMENTS = ("blocks", "init", "io", "devices")
+ASSIGNMENTS = ("blocks", "init", "io", "devices", "atelier")
 
 
 def _locked(source, grade_id):

@@ -170,11 +170,12 @@ def save_checkpoint(
     optimizer: torch.optim.Optimizer | None = None,
     step: int = 0,
     architecture: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Save a training checkpoint atomically.
 
-    It holds the model's ``state_dict``, the optimizer's (if any) and a
-    metadata record: torch version, step and architecture name.
+    It holds the model's ``state_dict``, the optimizer's (if any), a metadata
+    record (torch version, step and architecture name) and the ``extra`` entries.
 
     Args:
         path: the file.
@@ -182,6 +183,11 @@ def save_checkpoint(
         optimizer: its optimizer, whose state (momentum...) is needed to resume.
         step: the training step reached.
         architecture: a name for the model's class (default: its class name).
+        extra: more entries, beside ``model``, ``optimizer`` and ``metadata``
+            (tensors and plain values, e.g. the random generators' states).
+
+    Raises:
+        ValueError: an ``extra`` entry bears one of the three reserved names.
 
     Example:
         >>> model = nn.Linear(2, 1)
@@ -189,7 +195,14 @@ def save_checkpoint(
         >>> load_checkpoint("ckpt.pt", model)["step"]
         7
     """
+    reserved = sorted((extra or {}).keys() & {"model", "optimizer", "metadata"})
+    if reserved:
+        raise ValueError(
+            f"Entrées supplémentaires aux noms réservés : {', '.join(reserved)}. "
+            "Les noms model, optimizer et metadata sont pris par le point de contrôle lui-même."
+        )
     checkpoint = {
+        **(extra or {}),
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict() if optimizer is not None else None,
         "metadata": {
@@ -201,13 +214,59 @@ def save_checkpoint(
     save_tensors(path, checkpoint)
 
 
+def read_checkpoint(path: PathLike, map_location: torch.device | str = "cpu") -> dict[str, Any]:
+    """Read a checkpoint written by ``save_checkpoint``, without restoring anything.
+
+    Args:
+        path: the file.
+        map_location: where the tensors go (the CPU by default).
+
+    Returns:
+        The whole checkpoint: ``model``, ``optimizer``, ``metadata`` and any extra entry.
+
+    Raises:
+        CheckpointError: the file is truncated, corrupted, unsafe or not a checkpoint.
+
+    Example:
+        >>> save_checkpoint("ckpt.pt", nn.Linear(2, 1), step=3, extra={"note": "essai"})
+        >>> sorted(read_checkpoint("ckpt.pt"))
+        ['metadata', 'model', 'note', 'optimizer']
+    """
+    checkpoint = load_tensors(path, map_location=map_location)
+    if not isinstance(checkpoint, dict) or not {"model", "metadata"} <= checkpoint.keys():
+        raise CheckpointError(
+            f"{path} n'est pas un point de contrôle : il contient un {type(checkpoint).__name__}, "
+            "et non un dictionnaire avec les clés 'model' et 'metadata'."
+        )
+    return checkpoint
+
+
+def restore_checkpoint(
+    checkpoint: dict[str, Any], model: nn.Module, optimizer: torch.optim.Optimizer | None = None
+) -> dict[str, Any]:
+    """Restore ``model`` (and ``optimizer``) in place from a checkpoint already read.
+
+    Args:
+        checkpoint: what ``read_checkpoint`` returned.
+        model: a model of the same architecture, restored in place.
+        optimizer: its optimizer, restored in place if the checkpoint holds one.
+
+    Returns:
+        The metadata record (``torch_version``, ``step``, ``architecture``).
+    """
+    model.load_state_dict(checkpoint["model"])
+    if optimizer is not None and checkpoint.get("optimizer") is not None:
+        optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["metadata"]
+
+
 def load_checkpoint(
     path: PathLike,
     model: nn.Module,
     optimizer: torch.optim.Optimizer | None = None,
     map_location: torch.device | str = "cpu",
 ) -> dict[str, Any]:
-    """Restore ``model`` (and ``optimizer``) in place from a checkpoint.
+    """Restore ``model`` (and ``optimizer``) in place from a checkpoint file.
 
     Args:
         path: the file written by ``save_checkpoint``.
@@ -222,13 +281,4 @@ def load_checkpoint(
     Raises:
         CheckpointError: the file is truncated, corrupted, unsafe or not a checkpoint.
     """
-    checkpoint = load_tensors(path, map_location=map_location)
-    if not isinstance(checkpoint, dict) or not {"model", "metadata"} <= checkpoint.keys():
-        raise CheckpointError(
-            f"{path} n'est pas un point de contrôle : il contient un {type(checkpoint).__name__}, "
-            "et non un dictionnaire avec les clés 'model' et 'metadata'."
-        )
-    model.load_state_dict(checkpoint["model"])
-    if optimizer is not None and checkpoint.get("optimizer") is not None:
-        optimizer.load_state_dict(checkpoint["optimizer"])
-    return checkpoint["metadata"]
+    return restore_checkpoint(read_checkpoint(path, map_location), model, optimizer)

@@ -27,6 +27,7 @@ SECTIONS = {
     "custom-layer": "Couches personnalisées",
     "read-write": "Lecture et écriture de fichiers",
     "use-gpu": "GPU",
+    "atelier": "Atelier\u00a0: un modèle de bout en bout",
 }
 
 # Graded exercise -> (section's file stem, heading as written in the book, or None for
@@ -58,6 +59,11 @@ TO_REREAD = {
     "to_device": ("use-gpu", "Tenseurs et périphériques"),
     "module_device": ("use-gpu", "Modèles et périphériques"),
     "frobenius_norms": ("use-gpu", "Garder le travail sur le périphérique"),
+    # atelier
+    "Standardize": ("atelier", "Le modèle\u00a0: un module écrit à la main"),
+    "save_resumable": ("atelier", "Le point de contrôle, la panne, la reprise"),
+    "load_resumable": ("atelier", "La reprise"),
+    "export_model": ("atelier", "Exporter le modèle entraîné"),
 }
 
 
