@@ -6,4 +6,4 @@ initialization), ``io`` (saving and loading), ``resume`` (resuming a run bit for
 ``devices`` (choosing a device).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
