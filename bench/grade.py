@@ -24,9 +24,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader import utils
 
-from constructeur.class_grading import grade_class
-from constructeur.course import Course
-from constructeur.sandbox import KERNEL_NAME
+from constructeur.grading.grade import grade_class
+from constructeur.grading.course import Course
+from constructeur.grading.sandbox import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")

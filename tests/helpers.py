@@ -11,7 +11,7 @@ from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from constructeur.course import Course
+from constructeur.grading.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
 

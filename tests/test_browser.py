@@ -252,8 +252,8 @@ def test_class_report_page(browser, tmp_path):
     """The instructor's report of `constructeur grade`: self-contained, French, accessible."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from constructeur.class_grading import GRADED, NOT_GRADED, ClassGrading, Outcome
-    from constructeur.class_report import write_report
+    from constructeur.grading.grade import GRADED, NOT_GRADED, ClassGrading, Outcome
+    from constructeur.grading.class_report import write_report
 
     tests = {"test_MySequential": "MySequential", "test_MySequential_hidden": "MySequential", "test_replicate": "replicate"}
     cells = {"test_MySequential": (2, 2), "test_MySequential_hidden": (0, 2), "test_replicate": (3, 3)}

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from helpers import ROOT, copy_course
-from constructeur.grading import grade_notebook
+from constructeur.grading.check import grade_notebook
 
 pytestmark = pytest.mark.slow  # Jupyter kernels
 

@@ -14,8 +14,8 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from constructeur.cli import main
-from constructeur.course import Course
-from constructeur.grading import grade_notebook
+from constructeur.grading.course import Course
+from constructeur.grading.check import grade_notebook
 from helpers import ROOT, copy_course
 
 pytestmark = pytest.mark.slow  # Jupyter kernels

@@ -11,10 +11,10 @@ import pytest
 
 from helpers import ROOT
 from constructeur.cli import main
-from constructeur.flags import Flag
-from constructeur.grading import CellGrade, Grading, _tests_nothing, grade_notebook
-from constructeur.reading import BUILT
-from constructeur.report import render
+from constructeur.grading.flags import Flag
+from constructeur.grading.check import CellGrade, Grading, _tests_nothing, grade_notebook
+from constructeur.grading.reading import BUILT
+from constructeur.grading.report import render
 
 VISIBLE = "tests visibles seulement\u00a0: la note finale comprend aussi des tests cachés"
 

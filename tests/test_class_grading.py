@@ -19,11 +19,12 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
 
-from constructeur.class_grading import GRADED, NOT_GRADED, grade_class
-from constructeur.class_report import render_html, success_rates, summary
+from constructeur.grading.grade import GRADED, NOT_GRADED, grade_class
+from constructeur.grading.class_report import render_html, success_rates, summary
 from constructeur.cli import main
-from constructeur.course import Course
+from constructeur.grading.course import Course
 from helpers import ROOT, generate_exercises, tiny_source
 
 pytestmark = pytest.mark.slow  # Jupyter kernels
@@ -357,3 +358,40 @@ def test_zip_collect_as_the_readme_says(tmp_path):
     assert run.returncode == 0, run.stderr
     for student in ("dupont", "martin"):
         assert (root / "submitted" / student / "tiny" / "tiny.ipynb").read_bytes() == released
+
+
+def _rows(db_url):
+    """Every grade of the gradebook at ``db_url``: (student, test cell) -> (score, max)."""
+    with Gradebook(db_url, "guide-constructeur") as gradebook:
+        return {
+            (submission.student.id, grade.name): (grade.score, grade.max_score)
+            for submission in gradebook.find_assignment("tiny").submissions
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def test_user_level_postgresql_gradebook_as_the_readme_says(postgres, tmp_path, monkeypatch):
+    """The README's shared gradebook: ``db_url`` in ``~/.jupyter/nbgrader_config.py``, not in
+    the course's file. ``constructeur grade`` and ``nbgrader autograde`` both write there."""
+    home = tmp_path / "home"
+    (home / ".jupyter").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(home / ".jupyter"))
+    db_url = postgres("readme")
+    (home / ".jupyter" / "nbgrader_config.py").write_text(f'c = get_config()\nc.CourseDirectory.db_url = "{db_url}"\n')
+    (tmp_path / "course").mkdir()
+    root = _course(tmp_path / "course")
+    assert "db_url" not in PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config().CourseDirectory
+    for case in ("solved", "partial", "fails_hidden_test", "blank"):
+        _submit(root, f"1-{case}", case)
+    monkeypatch.chdir(root)
+    assert main(["grade", "tiny", "--workers", "2"]) == 0
+    ours = _rows(db_url)
+    assert len(ours) == 4 * 3 and not (root / "gradebook.db").exists()
+    plain = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "autograde", "tiny", "--force"], cwd=root, capture_output=True, text=True
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert _rows(db_url) == ours and not (root / "gradebook.db").exists()
+    assert ours[("1-blank", "test_double")] == (0.0, 1.0) and ours[("1-solved", "test_double_hidden")] == (2.0, 2.0)

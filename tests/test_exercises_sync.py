@@ -4,7 +4,7 @@ from pathlib import Path
 
 import nbformat
 
-from constructeur.course import Course
+from constructeur.grading.course import Course
 from helpers import ROOT, copy_course, generate_exercises
 
 

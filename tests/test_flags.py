@@ -1,4 +1,4 @@
-"""The static flags (constructeur.flags) on synthetic cells: every kind of tampering the
+"""The static flags (constructeur.grading.flags) on synthetic cells: every kind of tampering the
 issue lists is flagged in the cell that does it, legitimate code is not, and neither are
 the solutions nor the graders' variants."""
 
@@ -9,7 +9,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import ROOT
-from constructeur.flags import Flag, notebook_flags
+from constructeur.grading.flags import Flag, notebook_flags
 
 SETUP = "import torch\nfrom torch import nn\nimport constructeur.devices\n"
 ASSIGNMENTS = ("blocks", "init", "io", "devices")

@@ -20,8 +20,8 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader import utils
 
-from constructeur.grading import exercise_of
-from constructeur.sandbox import KERNEL_NAME
+from constructeur.grading.check import exercise_of
+from constructeur.grading.sandbox import KERNEL_NAME
 from helpers import ROOT
 
 pytestmark = pytest.mark.slow  # Jupyter kernels

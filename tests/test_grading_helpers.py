@@ -11,10 +11,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
-from constructeur import grading
-from constructeur.course import CheckError
-from constructeur.grading import CellGrade, Grading, exercise_of
-from constructeur.report import exercise_rows, render
+from constructeur.grading import check as grading
+from constructeur.grading.errors import NotGradable
+from constructeur.grading.check import CellGrade, Grading, exercise_of
+from constructeur.grading.report import exercise_rows, render
 from helpers import nbgrader_cell
 
 
@@ -177,7 +177,7 @@ def test_unreadable_notebook(tmp_path, content, message):
     path = tmp_path / "a.ipynb"
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(CheckError, match=re.escape(message)):
+    with pytest.raises(NotGradable, match=re.escape(message)):
         grading.read_notebook(path)
 
 

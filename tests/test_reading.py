@@ -1,4 +1,4 @@
-"""The reading hints (constructeur.reading): every graded exercise of every assignment is
+"""The reading hints (constructeur.grading.reading): every graded exercise of every assignment is
 mapped to a section and heading that the book has, with the anchor Sphinx gives it."""
 
 import os
@@ -11,8 +11,8 @@ from docutils.nodes import make_id
 from markdown_it import MarkdownIt
 
 from helpers import ROOT
-from constructeur.course import Course
-from constructeur.reading import BOOK_URL, BUILT, PAGE, SECTIONS, TO_REREAD, anchor, link, plain, reread
+from constructeur.grading.course import Course
+from constructeur.grading.reading import BOOK_URL, BUILT, PAGE, SECTIONS, TO_REREAD, anchor, link, plain, reread
 
 MODULE = "src/constructeur/reading.py"
 COURSE = Course(ROOT)

@@ -13,9 +13,9 @@ import nbformat
 import pytest
 
 from constructeur.cli import main
-from constructeur.course import CheckError
-from constructeur.grading import read_notebook
-from constructeur.repair import Rejected, repair
+from constructeur.grading.errors import NotGradable
+from constructeur.grading.check import read_notebook
+from constructeur.grading.repair import Rejected, repair
 from helpers import nbgrader_cell
 
 SOLVED = "def double(x):\n    return 2 * x"
@@ -199,5 +199,5 @@ def test_a_file_that_cannot_be_read_says_so(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(nbformat, "read", refuse)
-    with pytest.raises(CheckError, match=f"impossible de lire {path}\u00a0: Permission denied"):
+    with pytest.raises(NotGradable, match=f"impossible de lire {path}\u00a0: Permission denied"):
         read_notebook(path)

@@ -24,12 +24,12 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from constructeur import sandbox
-from constructeur.cgroups import KernelCgroup
+from constructeur.grading import sandbox
+from constructeur.grading.cgroups import KernelCgroup
 from constructeur.cli import main
-from constructeur.course import Course
-from constructeur.execution import GuardedExecute
-from constructeur.grading import grade_notebook
+from constructeur.grading.course import Course
+from constructeur.grading.execution import GuardedExecute
+from constructeur.grading.check import grade_notebook
 from helpers import ROOT, generate_exercises, tiny_source
 
 MARKER = f"constructeur-hostile-{os.getpid()}"
@@ -291,7 +291,7 @@ def test_unsandboxed_check_still_grades_and_says_so(hostile_course, capsys, monk
     learner.parent.mkdir(exist_ok=True)
     nbformat.write(_hostile("kernel_exit", root, port), learner)
     monkeypatch.setattr(sandbox, "sandbox_problem", lambda bwrap="bwrap": "bwrap manque (test).")
-    monkeypatch.setattr("constructeur.grading.sandbox_problem", sandbox.sandbox_problem)
+    monkeypatch.setattr("constructeur.grading.check.sandbox_problem", sandbox.sandbox_problem)
     code = main(["check", str(learner)])
     out = capsys.readouterr().out
     assert code == 0 and "sans bac à sable" in out and "bwrap manque (test)." in out, out

@@ -54,7 +54,7 @@ def _grading(command, *names):
     """The package's grading modules ``names``; a French exit message, naming ``command``,
     when the grading extra is missing."""
     try:
-        return [import_module(f"{__package__}.{name}") for name in names]
+        return [import_module(f"{__package__}.grading.{name}") for name in names]
     except ModuleNotFoundError as error:
         raise SystemExit(
             f"constructeur {command}\u00a0: le module «\u00a0{error.name}\u00a0» manque\u202f; "
@@ -64,13 +64,13 @@ def _grading(command, *names):
 
 def check(notebooks, timeout=None):
     """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
-    course, grading, report = _grading("check", "course", "grading", "report")
+    errors, check_, report = _grading("check", "errors", "check", "report")
     score = max_score = 0.0
     failed = visible_only = False
     for notebook in notebooks:
         try:
-            graded = grading.grade_notebook(notebook, timeout=timeout)
-        except course.CheckError as error:
+            graded = check_.grade_notebook(notebook, timeout=timeout)
+        except errors.GradingError as error:
             print(f"Carnet {notebook} — impossible de le noter\u00a0: {error}")
             failed = True
         else:
@@ -88,11 +88,11 @@ def check(notebooks, timeout=None):
 def grade(assignment, workers=None, pattern="*"):
     """Grade a class's submissions of ``assignment`` and write its report; the exit code
     (0: every submission graded)."""
-    course, class_grading, class_report = _grading("grade", "course", "class_grading", "class_report")
+    course, errors, class_grading, class_report = _grading("grade", "course", "errors", "grade", "class_report")
     root = course.Course.around(Path.cwd()).root
     try:
         result = class_grading.grade_class(root, assignment, workers, pattern)
-    except course.CheckError as error:
+    except errors.GradingError as error:
         print(f"Impossible de corriger\u00a0: {error}")
         return 2
     folder = class_report.write_report(result, root / "reports" / assignment)

@@ -28,7 +28,8 @@ from sqlalchemy import StaticPool, create_engine
 from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
-from .course import CheckError, Course
+from .course import Course
+from .errors import NotGradable
 from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
 from .flags import Flag, notebook_flags
 from .repair import NOTE, Rejected, grade_ids, repair
@@ -101,23 +102,23 @@ class Grading:
 
 
 def read_notebook(path):
-    """Read a notebook, or raise CheckError with a French explanation."""
+    """Read a notebook, or raise NotGradable with a French explanation."""
     path = Path(path)
     if not path.is_file():
-        raise CheckError(f"fichier introuvable\u00a0: {path}")
+        raise NotGradable(f"fichier introuvable\u00a0: {path}")
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
     except OSError as error:  # the file is there, but cannot be read
-        raise CheckError(f"impossible de lire {path}\u00a0: {error.strerror or error} (droits du fichier\u00a0?).") from None
+        raise NotGradable(f"impossible de lire {path}\u00a0: {error.strerror or error} (droits du fichier\u00a0?).") from None
     except nbformat.reader.NotJSONError:
-        raise CheckError(
+        raise NotGradable(
             f"{path} n'est pas un carnet Jupyter lisible\u00a0: son contenu n'est pas du JSON "
             "valide (fichier tronqué ou modifié hors de Jupyter\u00a0?). Récupérez le carnet "
             "distribué et recopiez-y vos réponses."
         ) from None
     except Exception as error:  # nbformat raises many kinds of errors for malformed files
-        raise CheckError(
+        raise NotGradable(
             f"{path} n'est pas un carnet Jupyter valide ({type(error).__name__})."
         ) from None
     return nb
@@ -269,7 +270,7 @@ def grade_notebook(path, timeout=None):
         timeout: time limit per cell in seconds (default: the course's setting).
 
     Returns:
-        a Grading. Raises CheckError (French message) when the notebook cannot be graded.
+        a Grading. Raises NotGradable (French message) when the notebook cannot be graded.
     """
     path = Path(path)
     course = Course.around(path)
@@ -312,7 +313,7 @@ def grade_notebook(path, timeout=None):
         try:
             learner, repairs = repair(learner, released, others)
         except Rejected as rejection:
-            raise CheckError(str(rejection)) from None
+            raise NotGradable(str(rejection)) from None
         notes = edited + [NOTE + note for note in repairs] + tampering(released, originals, learner)
         graded = _run(sanitize, learner, resources, config)
         with utils.setenv(NBGRADER_EXECUTION="autograde"):

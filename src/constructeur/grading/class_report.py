@@ -14,7 +14,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .class_grading import GRADED, NOT_GRADED
+from .grade import GRADED, NOT_GRADED
 from .report import points
 
 TO_LOOK_AT = "à examiner"

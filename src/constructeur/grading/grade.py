@@ -21,9 +21,10 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from .course import CheckError, Course
+from .course import Course
+from .errors import NotGradable
 from .flags import notebook_flags
-from .grading import exercise_of, read_notebook, tampering
+from .check import exercise_of, read_notebook, tampering
 from .repair import NOTE, released_from_gradebook, repair
 
 GRADED, NOT_GRADED = "noté", "non noté"
@@ -81,8 +82,8 @@ def grade_submission(root, assignment, student):
     try:
         submitted = {path.stem: read_notebook(path) for path in sorted(folder.glob("*.ipynb"))}
         if not submitted:
-            raise CheckError(f"aucun carnet dans {folder}")
-    except CheckError as error:
+            raise NotGradable(f"aucun carnet dans {folder}")
+    except NotGradable as error:
         outcome.reason = str(error)
     else:
         result = NbGraderAPI(coursedir=coursedir, config=course.config).autograde(assignment, student)
@@ -141,7 +142,7 @@ def grade_class(root, assignment, workers=None, pattern="*"):
         pattern: a glob on student ids.
 
     Returns:
-        a ClassGrading. Raises CheckError (French) when the assignment is not in the gradebook.
+        a ClassGrading. Raises NotGradable (French) when the assignment is not in the gradebook.
     """
     start = time.perf_counter()
     _, coursedir = _coursedir(root)
@@ -150,7 +151,7 @@ def grade_class(root, assignment, workers=None, pattern="*"):
         try:
             notebooks = gradebook.find_assignment(assignment).notebooks
         except MissingEntry:
-            raise CheckError(
+            raise NotGradable(
                 f"le devoir «\u00a0{assignment}\u00a0» n'est pas dans le carnet de notes\u00a0: lancez d'abord "
                 f"«\u00a0nbgrader generate_assignment {assignment}\u00a0»."
             ) from None

@@ -23,11 +23,13 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
+from .errors import NotGradable
+
 NOTE = "Copie réparée\u00a0: "
 FLAGS = ("grade_id", "grade", "solution", "locked", "task", "points", "schema_version")
 
 
-class Rejected(Exception):
+class Rejected(NotGradable):
     """A submission that cannot be graded; the message (French) says why."""
 
 

@@ -12,7 +12,7 @@ autograde`` starts it, runs under ``bwrap`` with:
 - a PID namespace of its own, ended with the kernel: no process survives grading;
 - an environment reduced to ``SandboxProvisioner.passed_env`` (no secret of the grader's);
 - a memory and a process limit, in a cgroup of its own where the machine offers one
-  (``constructeur.cgroups``), else an address-space limit on the CPU;
+  (``constructeur.grading.cgroups``), else an address-space limit on the CPU;
 - an unprivileged user id, a session of its own (no access to the grader's terminal);
 - the GPU device nodes that exist on the machine, so grading on a GPU still works.
 
@@ -36,6 +36,7 @@ from traitlets import Bool, Integer, List, Unicode
 import constructeur
 
 from .cgroups import KernelCgroup
+from .errors import GradingError
 
 KERNEL_NAME = "constructeur-sandbox"
 WORKDIR = "/sandbox/work"
@@ -52,7 +53,7 @@ INSTALL_HINT = (
 )
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(GradingError, RuntimeError):
     """No sandbox can be made here and the configuration does not allow grading without one."""
 
 
