@@ -5,7 +5,15 @@ import shutil
 import nbformat
 import pytest
 
+from constructeur.cli import nbgrader_programs_on_path
 from helpers import ROOT, generate_exercises, tiny_source
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nbgrader_programs():
+    """nbgrader's programs (``alembic``) on PATH for the whole session, as ``constructeur``
+    sets them when it starts."""
+    nbgrader_programs_on_path()
 
 
 @pytest.fixture(scope="session")

@@ -252,15 +252,15 @@ def test_class_report_page(browser, tmp_path):
     """The instructor's report of `constructeur grade`: self-contained, French, accessible."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from constructeur.grading.grade import GRADED, NOT_GRADED, ClassGrading, Outcome
+    from constructeur.grading.results import ClassGrading, Finding, Kind, Outcome, Status
     from constructeur.grading.class_report import write_report
 
     tests = {"test_MySequential": "MySequential", "test_MySequential_hidden": "MySequential", "test_replicate": "replicate"}
     cells = {"test_MySequential": (2, 2), "test_MySequential_hidden": (0, 2), "test_replicate": (3, 3)}
     outcomes = [
-        Outcome("dupont", GRADED, 5, 7, cells=cells),
-        Outcome("durand", GRADED, 7, 7, flags=["cellule «\u00a0setup\u00a0» modifiée"], cells=dict.fromkeys(cells, (2, 2))),
-        Outcome("martin", NOT_GRADED, reason="n'est pas du JSON valide"),
+        Outcome("dupont", Status.GRADED, 5, 7, cells=cells),
+        Outcome("durand", Status.GRADED, 7, 7, findings=[Finding(Kind.LOCKED_CELL_EDITED, cell="setup")], cells=dict.fromkeys(cells, (2, 2))),
+        Outcome("martin", Status.NOT_GRADED, reason="n'est pas du JSON valide"),
     ]
     folder = write_report(ClassGrading("blocks", tests, outcomes, 12.5, 2), tmp_path)
     context = browser.new_context(locale="fr-FR")

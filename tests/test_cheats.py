@@ -16,7 +16,7 @@ import importlib.util
 import nbformat
 import pytest
 
-from helpers import ROOT, copy_course
+from helpers import ROOT, copy_course, require_sandbox
 from constructeur.grading.check import grade_notebook
 
 pytestmark = pytest.mark.slow  # Jupyter kernels
@@ -107,7 +107,9 @@ def learner_notebook(root, assignment, answers=None, cheat=None):
 
 @pytest.fixture(scope="module")
 def grade(tmp_path_factory):
-    """grade(assignment, answers, cheat): the Grading of such a learner notebook."""
+    """grade(assignment, answers, cheat): the Grading of such a learner notebook (cheating
+    code: only where the sandbox starts)."""
+    require_sandbox()
     root = tmp_path_factory.mktemp("course")
     copy_course(root, ["blocks", "init", "io", "devices"])
     gradings = {}

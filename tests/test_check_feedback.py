@@ -11,8 +11,8 @@ import pytest
 
 from helpers import ROOT
 from constructeur.cli import main
-from constructeur.grading.flags import Flag
-from constructeur.grading.check import CellGrade, Grading, _tests_nothing, grade_notebook
+from constructeur.grading.check import _tests_nothing, grade_notebook
+from constructeur.grading.results import CellGrade, Finding, Grading, Kind
 from constructeur.grading.reading import BUILT
 from constructeur.grading.report import render
 
@@ -45,7 +45,7 @@ def test_render_flags_hints_and_visible_only(tmp_path):
             CellGrade("test_MySequential", "MySequential", 0, 2, "AssertionError\u00a0: non"),
             CellGrade("test_HalfFourier", "HalfFourier", 1, 1),
         ],
-        flags=[Flag("n°\u00a03", "modifie «\u00a0torch.allclose\u00a0»")],
+        findings=[Finding(Kind.FLAG, reason="cellule n°\u00a03 — modifie «\u00a0torch.allclose\u00a0»")],
         visible_only=True,
         hidden_points=9,
         course_root=tmp_path,
@@ -100,7 +100,7 @@ def test_blocks_with_visible_tests_only_flags_and_hints(released, capsys):
     assert [cell.grade_id for cell in grading.cells] == [cell.metadata.nbgrader["grade_id"] for cell in visible]
     assert (grading.score, grading.max_score) == (0, sum(cell.metadata.nbgrader["points"] for cell in visible))
     last = len(nbformat.read(path, as_version=4).cells)
-    assert [str(flag) for flag in grading.flags] == [
+    assert [finding.reason for finding in grading.to_review] == [
         "cellule «\u00a0MySequential\u00a0» — modifie «\u00a0torch.allclose\u00a0»",
         "cellule «\u00a0MySequential\u00a0» — prend «\u00a0MySequential\u00a0», un exercice noté, "
         "dans «\u00a0constructeur.blocks\u00a0»",

@@ -21,7 +21,8 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from constructeur.grading.grade import GRADED, NOT_GRADED, grade_class
+from constructeur.grading.grade import grade_class
+from constructeur.grading.results import Status
 from constructeur.grading.class_report import render_html, success_rates, summary
 from constructeur.cli import main
 from constructeur.grading.course import Course
@@ -87,23 +88,23 @@ def _extra_cells(nb):
 
 # case -> (change to the learner notebook, or bytes for the file; expected status; score or reason words)
 CASES = {
-    "solved": (SOLVED, GRADED, 4),
-    "blank": (lambda nb: None, GRADED, 0),
-    "partial": (_answer("def double(x):\n    return x + 2"), GRADED, 1.5),
-    "fails_hidden_test": (_answer("def double(x):\n    return abs(2 * x)"), GRADED, 2),
-    "syntax_error": (_answer("def double(x) return 2 * x"), GRADED, 0),
-    "endless_loop": (_answer("def double(x):\n    while True:\n        pass"), GRADED, 0),
-    "deleted_test": (_solved_and(_drop("test_double")), GRADED, 4),
-    "test_replaced_by_pass": (_solved_and(_set_source("test_double_hidden", "pass")), GRADED, 4),
-    "modified_locked_cell": (_solved_and(_set_source("setup", "import math\nmath.pi = 3")), GRADED, 4),
-    "extra_cells": (_solved_and(_extra_cells), GRADED, 4),
-    "metadata_lost": (_solved_and(_strip_metadata), GRADED, 4),
-    "duplicated_test": (_solved_and(_duplicate_test), GRADED, 4),
-    "bad_metadata_type": (_solved_and(_metadata("double", None, "oops")), GRADED, 4),
-    "unknown_schema_version": (_solved_and(_metadata("double", "schema_version", 99)), GRADED, 4),
-    "patches_builtins": (_answer("import builtins\nbuiltins.print = len\ndef double(x):\n    return 2 * x"), GRADED, 4),
-    "other_assignment": ("other", NOT_GRADED, "celui du devoir «\u00a0other\u00a0»"),
-    "unreadable": (b"{ pas du JSON", NOT_GRADED, "n'est pas du JSON valide"),
+    "solved": (SOLVED, Status.GRADED, 4),
+    "blank": (lambda nb: None, Status.GRADED, 0),
+    "partial": (_answer("def double(x):\n    return x + 2"), Status.GRADED, 1.5),
+    "fails_hidden_test": (_answer("def double(x):\n    return abs(2 * x)"), Status.GRADED, 2),
+    "syntax_error": (_answer("def double(x) return 2 * x"), Status.GRADED, 0),
+    "endless_loop": (_answer("def double(x):\n    while True:\n        pass"), Status.GRADED, 0),
+    "deleted_test": (_solved_and(_drop("test_double")), Status.GRADED, 4),
+    "test_replaced_by_pass": (_solved_and(_set_source("test_double_hidden", "pass")), Status.GRADED, 4),
+    "modified_locked_cell": (_solved_and(_set_source("setup", "import math\nmath.pi = 3")), Status.GRADED, 4),
+    "extra_cells": (_solved_and(_extra_cells), Status.GRADED, 4),
+    "metadata_lost": (_solved_and(_strip_metadata), Status.GRADED, 4),
+    "duplicated_test": (_solved_and(_duplicate_test), Status.GRADED, 4),
+    "bad_metadata_type": (_solved_and(_metadata("double", None, "oops")), Status.GRADED, 4),
+    "unknown_schema_version": (_solved_and(_metadata("double", "schema_version", 99)), Status.GRADED, 4),
+    "patches_builtins": (_answer("import builtins\nbuiltins.print = len\ndef double(x):\n    return 2 * x"), Status.GRADED, 4),
+    "other_assignment": ("other", Status.NOT_GRADED, "celui du devoir «\u00a0other\u00a0»"),
+    "unreadable": (b"{ pas du JSON", Status.NOT_GRADED, "n'est pas du JSON valide"),
 }
 FLAGGED = {"test_replaced_by_pass", "modified_locked_cell", "patches_builtins"}
 
@@ -144,14 +145,6 @@ def _submit(root, student, case):
     nbformat.write(nb, folder / "tiny.ipynb")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _alembic_on_path():
-    """nbgrader runs the `alembic` program of this environment for a new gradebook."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-        yield
-
-
 def _grades(result):
     return {o.student: (o.status, o.score, o.cells) for o in result.outcomes}
 
@@ -161,9 +154,9 @@ def _check_expected(result):
         case = outcome.student.split("-", 1)[1]
         _, status, expected = CASES[case]
         assert outcome.status == status, (case, outcome)
-        if status == GRADED:
+        if status == Status.GRADED:
             assert outcome.score == expected, (case, outcome)
-            assert bool(outcome.flags) == (case in FLAGGED), (case, outcome.flags)
+            assert bool(outcome.to_review) == (case in FLAGGED), (case, outcome.findings)
         else:
             assert expected in outcome.reason and outcome.score is None, (case, outcome.reason)
 
@@ -193,7 +186,7 @@ def test_every_submission_is_graded_or_flagged(class_of_30, capsys):
     for row in rows:
         case = row["eleve"].split("-", 1)[1]
         _, status, expected = CASES[case]
-        if status == NOT_GRADED:
+        if status == Status.NOT_GRADED:
             assert row["statut"] == "non noté" and row["note"] == "" and expected in row["raison"], row
         else:
             assert float(row["note"]) == expected, row
@@ -201,7 +194,7 @@ def test_every_submission_is_graded_or_flagged(class_of_30, capsys):
     assert {p: p.read_bytes() for p in submitted} == submitted  # submissions untouched
     with Gradebook(Course(root).directories.db_url) as gradebook:  # no score for the copies not graded
         graded = {s.student.id for s in gradebook.find_assignment("tiny").submissions}
-    assert not {s for s in graded if CASES[s.split("-", 1)[1]][1] == NOT_GRADED}
+    assert not {s for s in graded if CASES[s.split("-", 1)[1]][1] == Status.NOT_GRADED}
 
 
 def _distinct_class(root):
@@ -231,12 +224,12 @@ def test_plain_nbgrader_agrees_where_it_does_not_crash(sqlite_one_worker, tmp_pa
     ours = _grades(sqlite_one_worker)
     compared = 0
     for student in sorted(ours):
-        if ours[student][0] == NOT_GRADED or not api.autograde("tiny", student)["success"]:
+        if ours[student][0] == Status.NOT_GRADED or not api.autograde("tiny", student)["success"]:
             continue
         with Gradebook(coursedir.db_url) as gradebook:
             notebook = gradebook.find_submission_notebook("tiny", "tiny", student)
             plain = {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
-        assert ours[student][0] == GRADED and ours[student][2] == plain, student
+        assert ours[student][0] == Status.GRADED and ours[student][2] == plain, student
         compared += 1
     assert compared >= 10  # solved, blank, partial, hidden, syntax error, loop, deleted, replaced, modified, extra
 
@@ -300,7 +293,7 @@ def test_a_failed_regrade_leaves_no_old_score(class_of_30):
         result = grade_class(root, "tiny", workers=1, pattern="2-solved")
     finally:
         copy.write_bytes(before)
-    assert [o.status for o in result.outcomes] == [NOT_GRADED]
+    assert [o.status for o in result.outcomes] == [Status.NOT_GRADED]
     with Gradebook(Course(root).directories.db_url) as gradebook:
         assert "2-solved" not in {s.student.id for s in gradebook.find_assignment("tiny").submissions}
 

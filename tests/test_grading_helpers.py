@@ -13,7 +13,10 @@ from nbgrader.preprocessors import Execute
 
 from constructeur.grading import check as grading
 from constructeur.grading.errors import NotGradable
-from constructeur.grading.check import CellGrade, Grading, exercise_of
+from constructeur.grading.check import exercise_of
+from constructeur.grading.french import describe
+from constructeur.grading.results import CellGrade, Finding, Grading, Kind
+from constructeur.grading.review import tampering
 from constructeur.grading.report import exercise_rows, render
 from helpers import nbgrader_cell
 
@@ -135,13 +138,13 @@ def test_an_intact_copy_has_no_note():
     learner = copy.deepcopy(released)
     learner.cells[1].source = "def double(x):\n    return 2 * x"  # answering is not tampering
     learner.cells[2].source += "\n"  # nor is a blank line
-    assert grading.tampering(released, originals(released), learner) == []
+    assert tampering(released, originals(released), learner) == []
 
 
 def test_deleted_cells_are_not_reported_as_changed():
     released = released_notebook()
     learner = new_notebook(cells=[released.cells[3]])
-    assert grading.tampering(released, originals(released), learner) == []
+    assert tampering(released, originals(released), learner) == []
 
 
 def test_changed_locked_cells_are_reported_unless_they_are_the_source_s():
@@ -150,10 +153,11 @@ def test_changed_locked_cells_are_reported_unless_they_are_the_source_s():
     learner.cells[0].source = "import math, os"
     learner.cells[2].source = "pass"
     source = originals(released) | {"setup": "import math, os"}
-    assert grading.tampering(released, source, learner) == [
+    assert tampering(released, source, learner) == [Finding(Kind.LOCKED_CELL_EDITED, cell="test_double", test=True)]
+    assert describe(Finding(Kind.LOCKED_CELL_EDITED, cell="test_double", test=True)) == (
         "La cellule de test «\u00a0test_double\u00a0» a été modifiée\u00a0: "
         "c'est sa version d'origine qui a servi à la correction."
-    ]
+    )
 
 
 # Reading the learner's file.

@@ -93,3 +93,17 @@ def test_torch_auto_follows_the_nvidia_driver(tmp_path, driver, index):
         (bin / "nvidia-smi").chmod(0o755)
     command = _install_command(tmp_path, "TORCH=auto", path=str(bin))  # nothing else on PATH
     assert ("--extra-index-url" in command) == index
+
+
+def test_make_test_stops_before_any_test_without_its_system_prerequisites(tmp_path):
+    """No bwrap, Chromium or PostgreSQL on PATH: one French line, the one install command."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {"PATH": str(empty), "CHROMIUM_PATH": str(tmp_path / "no-chromium")}
+    result = subprocess.run(
+        [shutil.which("make"), "--no-print-directory", "-C", str(ROOT), "prerequisites"],
+        capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert result.returncode != 0 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert "il manque bubblewrap chromium" in lines[0] and "«\u00a0sudo apt-get install bubblewrap chromium" in lines[0]

@@ -15,7 +15,9 @@ import pytest
 from constructeur.cli import main
 from constructeur.grading.errors import NotGradable
 from constructeur.grading.check import read_notebook
+from constructeur.grading.french import describe
 from constructeur.grading.repair import Rejected, repair
+from constructeur.grading.results import Finding, Kind
 from helpers import nbgrader_cell
 
 SOLVED = "def double(x):\n    return 2 * x"
@@ -147,9 +149,10 @@ def test_answers_are_found_by_position_and_defined_name():
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in repaired.cells]
     assert ids == [None, "setup", None, "f", "test_f", "G", "test_G"]
     assert repaired.cells[6].metadata.nbgrader["points"] == 2
-    assert notes == [
+    assert notes == [Finding(Kind.LOST_METADATA, count=5)]
+    assert describe(notes[0]) == (
         "5 cellule(s) avaient perdu leurs métadonnées nbgrader\u202f; elles ont été retrouvées d'après le carnet distribué."
-    ]
+    )
     assert "nbgrader" not in learner.cells[1].metadata  # the learner's notebook is left as it was
 
 
@@ -159,7 +162,7 @@ def test_an_answer_that_cannot_be_told_apart_is_put_back_as_released():
     learner.cells.insert(2, nbformat.v4.new_code_cell("x = 1"))  # two candidates, neither defines f
     learner.cells[3].source = "y = 2"
     repaired, notes = repair(learner, _released())
-    assert "la cellule «\u00a0f\u00a0» manquait\u202f; elle a été remise depuis le carnet distribué." in notes
+    assert Finding(Kind.CELL_RESTORED, cell="f") in notes
     assert [c.source for c in repaired.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "f"] == [
         "def f(x):\n    raise NotImplementedError()"
     ]

@@ -30,7 +30,7 @@ from constructeur.cli import main
 from constructeur.grading.course import Course
 from constructeur.grading.execution import GuardedExecute
 from constructeur.grading.check import grade_notebook
-from helpers import ROOT, generate_exercises, tiny_source
+from helpers import ROOT, generate_exercises, require_sandbox, tiny_source
 
 MARKER = f"constructeur-hostile-{os.getpid()}"
 SECRET = "grader-secret-4f1d"
@@ -56,6 +56,9 @@ for pid in filter(str.isdigit, os.listdir('/proc')):
         places.append(pathlib.Path(os.readlink(f'/proc/{{pid}}/cwd')))
     except OSError:
         pass
+# Only the tests' temporary folders, even if this ran unsandboxed (it must not: see
+# require_sandbox): a test never reaches outside them.
+places = [place for place in places if course.parent in (place, *place.parents)]
 breached = False
 for place in places:  # inside the sandbox, these are its own folders
     for name in ('solutions', 'source', 'submitted', 'autograded', 'exercises', 'learner'):
@@ -181,7 +184,9 @@ def _survivors():
 
 @pytest.fixture(scope="module")
 def hostile_course(tmp_path_factory):
-    """A course with the tiny assignment, tightened limits, and a listening TCP port."""
+    """A course with the tiny assignment, tightened limits, and a listening TCP port; only
+    where the sandbox starts."""
+    require_sandbox()
     root = tmp_path_factory.mktemp("hostile-course")
     shutil.copy(ROOT / "nbgrader_config.py", root)
     with open(root / "nbgrader_config.py", "a") as config:
@@ -236,7 +241,6 @@ def test_autograde_contains(hostile_course, monkeypatch, tmp_path):
     root, port = hostile_course
     course = tmp_path / "course"
     shutil.copytree(root, course, ignore=shutil.ignore_patterns("learner"))
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # alembic
     monkeypatch.setenv("CONSTRUCTEUR_TEST_SECRET", SECRET)
     config = Course(course).config
     coursedir = CourseDirectory(config=config, root=str(course))
@@ -305,7 +309,6 @@ def test_autograde_refuses_without_a_sandbox(hostile_course, tmp_path, monkeypat
     shutil.copytree(root, course, ignore=shutil.ignore_patterns("learner"))
     with open(course / "nbgrader_config.py", "a") as config:
         config.write('c.SandboxProvisioner.bwrap = "bwrap-absent"\n')
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     config = Course(course).config
     api = NbGraderAPI(coursedir=CourseDirectory(config=config, root=str(course)), config=config)
     assert api.generate_assignment("tiny")["success"]
@@ -468,3 +471,27 @@ def test_private_tmp_is_mounted_before_what_may_lie_in_it():
     tmp = command.index("--tmpfs")
     assert command[tmp + 1] == "/tmp"
     assert tmp < command.index("/tmp/clone/.venv") and tmp < command.index("/tmp/constructeur-x")
+
+
+@pytest.mark.slow  # starts pytest in a clone
+def test_without_bubblewrap_hostile_tests_fail_at_once_and_harm_nothing(tmp_path):
+    """A machine without bwrap, simulated (a PATH without it), in a throw-away clone: the
+    hostile tests fail with the install message before any hostile cell runs, and the
+    clone's files are byte-identical afterwards."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    before = _snapshot(clone)
+    programs = tmp_path / "bin"
+    programs.mkdir()
+    for program in Path("/usr/bin").iterdir():
+        if program.name != "bwrap":
+            (programs / program.name).symlink_to(program)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{programs}", "PYTHONDONTWRITEBYTECODE": "1"}
+    hostile = ["tests/test_sandbox.py", "tests/test_cheats.py", "-k", "contains or gain_nothing"]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *hostile],
+        cwd=clone, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 1 and " passed" not in run.stdout.splitlines()[-1], run.stdout[-3000:]
+    assert "test refusé sans bac à sable" in run.stdout and sandbox.INSTALL_HINT in run.stdout, run.stdout[-3000:]
+    assert _snapshot(clone) == before

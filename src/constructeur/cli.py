@@ -8,6 +8,7 @@ the subcommand says in French what to install instead of a traceback.
 
 import argparse
 import os
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def check(notebooks, timeout=None):
 def grade(assignment, workers=None, pattern="*"):
     """Grade a class's submissions of ``assignment`` and write its report; the exit code
     (0: every submission graded)."""
-    course, errors, class_grading, class_report = _grading("grade", "course", "errors", "grade", "class_report")
+    course, errors, results, class_grading, class_report = _grading(
+        "grade", "course", "errors", "results", "grade", "class_report"
+    )
     root = course.Course.around(Path.cwd()).root
     try:
         result = class_grading.grade_class(root, assignment, workers, pattern)
@@ -98,7 +101,15 @@ def grade(assignment, workers=None, pattern="*"):
     folder = class_report.write_report(result, root / "reports" / assignment)
     print(class_report.summary(result))
     print(f"Rapport\u00a0: {folder / 'index.html'} et {folder / 'grades.csv'}")
-    return 1 if any(outcome.status == class_grading.NOT_GRADED for outcome in result.outcomes) else 0
+    return 1 if any(outcome.status == results.Status.NOT_GRADED for outcome in result.outcomes) else 0
+
+
+def nbgrader_programs_on_path():
+    """Put this environment's programs first on PATH, once, where a program starts
+    nbgrader's applications: a new gradebook runs nbgrader's ``alembic`` program."""
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def main(argv=None):
@@ -107,6 +118,7 @@ def main(argv=None):
     if args.command == "grade":
         if args.workers is not None and args.workers < 1:
             parser.error("--workers\u00a0: il faut au moins 1 processus")
+        nbgrader_programs_on_path()
         return grade(args.assignment, args.workers, args.student)
     if args.timeout is not None and args.timeout < 1:
         parser.error("--timeout\u00a0: il faut au moins 1 seconde")

@@ -16,7 +16,6 @@ import tempfile
 import uuid
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -31,8 +30,9 @@ from traitlets.utils.importstring import import_item
 from .course import Course
 from .errors import NotGradable
 from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
-from .flags import Flag, notebook_flags
-from .repair import NOTE, Rejected, grade_ids, repair
+from .repair import grade_ids
+from .results import CellGrade, Grading, stored_findings
+from .review import edited_released
 from .sandbox import sandbox_problem
 
 STUDENT = "learner"
@@ -67,40 +67,6 @@ def _steps(config):
     )
 
 
-@dataclass
-class CellGrade:
-    """The score of one test cell; ``failure`` (French) is None when it has every point."""
-
-    grade_id: str
-    exercise: str
-    score: float
-    max_score: float
-    failure: str | None = None
-
-
-@dataclass
-class Grading:
-    """The grades of one notebook, plus French notes on what was repaired or went wrong."""
-
-    notebook: Path
-    assignment: str
-    cells: list[CellGrade] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    unsandboxed: str | None = None  # why no sandbox protected this grading (French), if none did
-    flags: list[Flag] = field(default_factory=list)  # code for a human to look at (never a grade)
-    visible_only: bool = False  # graded without the hidden tests (a course without its sources)
-    hidden_points: float = 0.0  # with visible_only: the points of test cells that are all hidden
-    course_root: Path | None = None  # the course's folder, where the built book may be
-
-    @property
-    def score(self):
-        return sum(cell.score for cell in self.cells)
-
-    @property
-    def max_score(self):
-        return sum(cell.max_score for cell in self.cells)
-
-
 def read_notebook(path):
     """Read a notebook, or raise NotGradable with a French explanation."""
     path = Path(path)
@@ -133,44 +99,6 @@ def _run(preprocessors, nb, resources, config):
 def _label(cell, index):
     grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
     return f"«\u00a0{grade_id}\u00a0»" if grade_id else f"n°\u00a0{index + 1}"
-
-
-def tampering(released, originals, learner):
-    """French notes on the locked cells of the released notebook that the (repaired)
-    learner's notebook changed.
-
-    A locked cell is intact when its source is the released one, or the one of the source
-    notebook (``originals``: grade_id -> source), as in the instructor's own notebook.
-    """
-    found = {cell.metadata.nbgrader["grade_id"]: cell for cell in learner.cells if "nbgrader" in cell.metadata}
-    notes = []
-    for cell in released.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if not utils.is_locked(cell) or grade_id not in found:
-            continue
-        if found[grade_id].source.strip() not in (cell.source.strip(), originals[grade_id].strip()):
-            kind = "de test" if utils.is_grade(cell) else "verrouillée"
-            notes.append(
-                f"La cellule {kind} «\u00a0{grade_id}\u00a0» a été modifiée\u00a0: "
-                "c'est sa version d'origine qui a servi à la correction."
-            )
-    return notes
-
-
-def _edited_released(released):
-    """French notes on the locked cells of a released notebook whose code no longer has
-    the checksum nbgrader gave it: in a course without its sources, the only trace of an
-    edited test (the learner's notebook may be the released one)."""
-    notes = []
-    for cell in released.cells:
-        if utils.is_locked(cell) and utils.compute_checksum(cell) != cell.metadata.nbgrader.get("checksum"):
-            kind = "de test" if utils.is_grade(cell) else "verrouillée"
-            notes.append(
-                f"La cellule {kind} «\u00a0{cell.metadata.nbgrader['grade_id']}\u00a0» a été modifiée et le "
-                "cours n'a pas ses sources pour la rétablir\u00a0: elle a servi telle quelle, la correction "
-                "de l'enseignant utilisera l'originale."
-            )
-    return notes
 
 
 def _errors(cell):
@@ -279,10 +207,10 @@ def grade_notebook(path, timeout=None):
     source_path = course.source_notebook(assignment)
     source = nbformat.read(source_path, as_version=4)
     names = [cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_solution(cell)]
-    restored = {cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_locked(cell)}
-    flags = notebook_flags(learner, restored, names)
-    edited = [] if course.hidden_tests else _edited_released(source)  # before nbgrader's new checksums
+    edited = [] if course.hidden_tests else edited_released(source)  # before nbgrader's new checksums
     config = Config(course.config)
+    others = {a: grade_ids(read_notebook(course.source_notebook(a))) for a in course.assignments() if a != assignment}
+    config.RepairSubmission.other_assignments = others
     if timeout is not None:
         config.Execute.timeout = timeout
     unsandboxed = sandbox_problem()
@@ -305,24 +233,16 @@ def grade_notebook(path, timeout=None):
             },
             "metadata": {"path": str(workdir)},
         }
-        released = _run(generate, source, resources, config)
-        with Gradebook(db_url) as gradebook:
-            source_cells = gradebook.find_notebook(assignment, assignment).source_cells
-            originals = {cell.name: cell.source for cell in source_cells}
-        others = {a: grade_ids(read_notebook(course.source_notebook(a))) for a in course.assignments() if a != assignment}
-        try:
-            learner, repairs = repair(learner, released, others)
-        except Rejected as rejection:
-            raise NotGradable(str(rejection)) from None
-        notes = edited + [NOTE + note for note in repairs] + tampering(released, originals, learner)
-        graded = _run(sanitize, learner, resources, config)
+        _run(generate, source, resources, config)
+        graded = _run(sanitize, learner, resources, config)  # repair and review come first
         with utils.setenv(NBGRADER_EXECUTION="autograde"):
             graded = _run(autograde, graded, resources, config)
     graded = nbformat.from_dict(graded)  # cells put back by nbgrader hold plain dicts
 
     timeout = Execute(config=config).timeout
-    grading = Grading(path, assignment, notes=notes + _error_notes(graded, timeout), unsandboxed=unsandboxed)
-    grading.flags, grading.visible_only, grading.course_root = flags, not course.hidden_tests, course.root
+    grading = Grading(path, assignment, notes=_error_notes(graded, timeout), unsandboxed=unsandboxed)
+    grading.findings = edited + stored_findings(graded)
+    grading.visible_only, grading.course_root = not course.hidden_tests, course.root
     for cell in graded.cells:
         if utils.is_grade(cell):
             score, max_score = utils.determine_grade(cell, _LOG)

@@ -14,26 +14,28 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .grade import GRADED, NOT_GRADED
-from .report import points
-
-TO_LOOK_AT = "à examiner"
-
-
-def _number(value):
-    """``1,5``: a number the French way, without useless decimals."""
-    return f"{value:g}".replace(".", ",")
+from .french import STATUS, describe, points
+from .french import number as _number
+from .results import ClassGrading, Status
 
 
 def _status(outcome):
-    return TO_LOOK_AT if outcome.status == GRADED and outcome.flags else outcome.status
+    return STATUS[outcome.verdict]
+
+
+def _review(outcome):
+    return " ".join(describe(finding) for finding in outcome.to_review)
+
+
+def _repairs(outcome):
+    return " ".join(describe(finding) for finding in outcome.repairs)
 
 
 def _graded(result):
-    return [outcome for outcome in result.outcomes if outcome.status == GRADED]
+    return [outcome for outcome in result.outcomes if outcome.status == Status.GRADED]
 
 
-def success_rates(result):
+def success_rates(result: ClassGrading) -> list[tuple[str, str, float]]:
     """For each test cell, in notebook order: (exercise, test cell, share of graded
     submissions with every point of it)."""
     graded = _graded(result)
@@ -44,21 +46,21 @@ def success_rates(result):
     return rates
 
 
-def summary(result):
+def summary(result: ClassGrading) -> str:
     """The text the command prints: a line per submission, then the totals."""
     lines = [f"Devoir «\u00a0{result.assignment}\u00a0» — {len(result.outcomes)} copie(s)"]
     for outcome in result.outcomes:
-        if outcome.status == NOT_GRADED:
-            lines.append(f"  {outcome.student}\u00a0: non noté — {outcome.reason}")
+        if outcome.status == Status.NOT_GRADED:
+            lines.append(f"  {outcome.student}\u00a0: {_status(outcome)} — {outcome.reason}")
         else:
             line = f"  {outcome.student}\u00a0: {points(outcome.score, outcome.max_score)}"
-            if outcome.flags:
-                line += f" — {TO_LOOK_AT}\u00a0: " + " ".join(outcome.flags)
+            if outcome.to_review:
+                line += f" — {_status(outcome)}\u00a0: " + _review(outcome)
             lines.append(line)
-    counts = {status: sum(1 for o in result.outcomes if _status(o) == status) for status in (GRADED, TO_LOOK_AT, NOT_GRADED)}
+    counts = {status: sum(1 for o in result.outcomes if o.verdict == status) for status in Status}
     lines.append(
-        f"Notées\u00a0: {counts[GRADED] + counts[TO_LOOK_AT]} (dont {counts[TO_LOOK_AT]} à examiner), "
-        f"non notées\u00a0: {counts[NOT_GRADED]}\u202f; durée\u00a0: {_number(round(result.seconds, 1))}\u00a0s "
+        f"Notées\u00a0: {counts[Status.GRADED] + counts[Status.TO_REVIEW]} (dont {counts[Status.TO_REVIEW]} à examiner), "
+        f"non notées\u00a0: {counts[Status.NOT_GRADED]}\u202f; durée\u00a0: {_number(round(result.seconds, 1))}\u00a0s "
         f"avec {result.workers} processus."
     )
     return "\n".join(lines)
@@ -100,22 +102,22 @@ def _row(*cells, header=False):
     return "<tr>" + "".join(f"<{tag}>{html.escape(str(cell))}</{tag}>" for cell in cells) + "</tr>"
 
 
-def render_html(result):
+def render_html(result: ClassGrading) -> str:
     """The report page (a string)."""
     rates = success_rates(result)
     graded = _graded(result)
     exercises = {}
     for exercise, _, rate in rates:
         exercises.setdefault(exercise, []).append(rate)
-    attention = [o for o in result.outcomes if _status(o) != GRADED]
+    attention = [o for o in result.outcomes if o.verdict != Status.GRADED]
     total = sum(o.score for o in graded)
     mean = _number(round(total / len(graded), 2)) if graded else "—"
     rows_exercises = "".join(_row(name, f"{_number(round(100 * sum(r) / len(r)))}\u00a0%") for name, r in exercises.items())
     rows_attention = "".join(
-        _row(o.student, _status(o), o.reason or " ".join(o.flags)) for o in attention
+        _row(o.student, _status(o), o.reason or _review(o)) for o in attention
     ) or _row("—", "aucune", "")
     rows_students = "".join(
-        _row(o.student, f"{_number(o.score)}/{_number(o.max_score)}" if o.status == GRADED else "—", _status(o), " ".join(o.notes))
+        _row(o.student, points(o.score, o.max_score) if o.status == Status.GRADED else "—", _status(o), _repairs(o))
         for o in result.outcomes
     )
     return f"""<!DOCTYPE html>
@@ -156,7 +158,7 @@ avec {result.workers} processus.</p>
 """
 
 
-def write_report(result, folder):
+def write_report(result: ClassGrading, folder: Path) -> Path:
     """Write ``grades.csv`` and ``index.html`` into ``folder``; the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -164,10 +166,10 @@ def write_report(result, folder):
         writer = csv.writer(file)
         writer.writerow(["eleve", "note", "sur", "statut", "raison", "a_examiner", "reparations"])
         for o in result.outcomes:
-            graded = o.status == GRADED
+            graded = o.status == Status.GRADED
             writer.writerow(
-                [o.student, f"{o.score:g}" if graded else "", f"{o.max_score:g}" if graded else "",
-                 _status(o), o.reason or "", " ".join(o.flags), " ".join(o.notes)]
+                [o.student, _number(o.score) if graded else "", _number(o.max_score) if graded else "",
+                 _status(o), o.reason or "", _review(o), _repairs(o)]
             )
     (folder / "index.html").write_text(render_html(result), encoding="utf-8")
     return folder

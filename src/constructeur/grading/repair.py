@@ -8,11 +8,13 @@ notebook back its metadata, matching the learner's cells to it by ``grade_id``, 
 (locked and test cells) and by position and defined name (answer cells), and puts back,
 from the released notebook, the cells it cannot find. Nothing is guessed beyond that: a
 notebook in which no cell of the released one can be found is rejected (``Rejected``) with
-a French reason. Each repair yields a French note.
+a French reason. Each repair is a ``Finding`` (data, rendered by ``french``).
 
 ``RepairSubmission`` runs it as the first of nbgrader's sanitize preprocessors, with the
-released notebook rebuilt from the gradebook, so ``nbgrader autograde`` and ``constructeur
-check`` repair alike. Notes are logged with the prefix ``NOTE``.
+released notebook rebuilt from the gradebook, then reviews the repaired copy (``review``)
+and keeps every finding in the notebook's metadata, so ``nbgrader autograde``, ``constructeur
+grade`` and ``constructeur check`` repair and review alike, once. A copy it rejects is
+recorded in ``REJECTED`` for the grader running nbgrader in this process.
 """
 
 import ast
@@ -22,10 +24,12 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import Dict
 
 from .errors import NotGradable
+from .results import Finding, Kind, store_findings
+from .review import review
 
-NOTE = "Copie réparée\u00a0: "
 FLAGS = ("grade_id", "grade", "solution", "locked", "task", "points", "schema_version")
 
 
@@ -38,10 +42,6 @@ def _grade_id(cell):
     if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
         return meta["grade_id"]
     return None
-
-
-def _label(index):
-    return f"n°\u00a0{index + 1}"
 
 
 def _defines(source, name):
@@ -68,12 +68,9 @@ def _keep_known_metadata(learner, known, notes):
             continue
         grade_id = _grade_id(cell)
         if grade_id in found:
-            notes.append(
-                f"la cellule {_label(index)} est une copie de la cellule «\u00a0{grade_id}\u00a0»\u202f; "
-                "elle est exécutée comme une cellule ordinaire et seule la première est notée."
-            )
+            notes.append(Finding(Kind.DUPLICATE_CELL, cell=grade_id, index=index))
         elif grade_id not in known:
-            notes.append(f"la cellule {_label(index)} portait des métadonnées nbgrader illisibles ou inconnues, retirées.")
+            notes.append(Finding(Kind.UNKNOWN_METADATA, index=index))
         else:
             found[grade_id] = index
             continue
@@ -123,7 +120,7 @@ def _owner(learner, others):
 
 
 def repair(learner, reference, others=None):
-    """The learner's notebook repaired against the released one, and French notes.
+    """The learner's notebook repaired against the released one, and its repairs (Findings).
 
     Args:
         learner: the submitted notebook (not modified).
@@ -152,16 +149,13 @@ def repair(learner, reference, others=None):
             "est-ce bien le carnet de ce devoir\u00a0? Repartez du carnet distribué et recopiez-y vos réponses."
         )
     if len(found) > by_metadata:
-        notes.append(
-            f"{len(found) - by_metadata} cellule(s) avaient perdu leurs métadonnées nbgrader\u202f; "
-            "elles ont été retrouvées d'après le carnet distribué."
-        )
+        notes.append(Finding(Kind.LOST_METADATA, count=len(found) - by_metadata))
     for grade_id, ref in known.items():
         if grade_id in found:
             meta = nb.cells[found[grade_id]].metadata["nbgrader"]
             expected = {key: ref.metadata.nbgrader[key] for key in FLAGS if key in ref.metadata.nbgrader}
             if meta and any(meta.get(key) != value for key, value in expected.items()):
-                notes.append(f"les métadonnées nbgrader de la cellule «\u00a0{grade_id}\u00a0» ont été rétablies.")
+                notes.append(Finding(Kind.METADATA_RESTORED, cell=grade_id))
             for key in FLAGS:
                 meta.pop(key, None)
             meta.update(expected)
@@ -173,7 +167,7 @@ def repair(learner, reference, others=None):
         nb.cells.insert(position, copy.deepcopy(ref))
         found = {g: i + (i >= position) for g, i in found.items()}
         found[grade_id], position = position, position + 1
-        notes.append(f"la cellule «\u00a0{grade_id}\u00a0» manquait\u202f; elle a été remise depuis le carnet distribué.")
+        notes.append(Finding(Kind.CELL_RESTORED, cell=grade_id))
     return nb, notes
 
 
@@ -203,19 +197,38 @@ def released_from_gradebook(gradebook, notebook_id, assignment_id):
     return ClearHiddenTests(enforce_metadata=False).preprocess(nb, {})[0]
 
 
+# (assignment, student) -> why RepairSubmission rejected that copy, for a grader that runs
+# nbgrader in this process (nbgrader reports a failed copy only in its log).
+REJECTED: dict[tuple[str, str], Rejected] = {}
+
+
 class RepairSubmission(NbGraderPreprocessor):
-    """nbgrader preprocessor: ``repair`` against the released notebook from the gradebook."""
+    """nbgrader preprocessor: ``repair`` against the released notebook from the gradebook,
+    then ``review``; the findings go into the notebook's metadata."""
+
+    other_assignments = Dict(
+        config=True,
+        help="The grade_ids of the course's other assignments, by name (default: those of the gradebook), "
+        "to say whose notebook a rejected copy is.",
+    )
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gradebook:
             reference = released_from_gradebook(gradebook, info["notebook"], info["assignment"])
-            others = {
+            source = gradebook.find_notebook(info["notebook"], info["assignment"])
+            originals = {cell.name: cell.source for cell in source.source_cells}
+            restored = {cell.name for cell in source.source_cells if cell.locked}
+            graded = [cell.name for cell in source.solution_cells]
+            others = self.other_assignments or {
                 assignment.name: {cell.name for notebook in assignment.notebooks for cell in notebook.source_cells}
                 for assignment in gradebook.assignments
                 if assignment.name != info["assignment"]
             }
-        nb, notes = repair(nb, reference, others)
-        for note in notes:
-            self.log.warning(NOTE + note)
+        try:
+            nb, repairs = repair(nb, reference, others)
+        except Rejected as rejection:
+            REJECTED[info["assignment"], info["student"]] = rejection
+            raise
+        store_findings(nb, repairs + review(nb, reference, originals, restored, graded))
         return nb, resources

@@ -1,19 +1,11 @@
 """The French score table that ``constructeur check`` prints for one graded notebook."""
 
+from .french import describe, number, points, repair_note
 from .reading import reread
+from .results import Grading
 
 HEADERS = ("Exercice", "Points", "Statut", "Premier échec")
 VISIBLE_ONLY = "tests visibles seulement\u00a0: la note finale comprend aussi des tests cachés"
-
-
-def points(score, max_score):
-    """``3/4``, ``1.5/2``: a score out of its maximum, without useless decimals.
-
-    Example:
-        >>> points(3.0, 4.0), points(1.5, 2)
-        ('3/4', '1.5/2')
-    """
-    return f"{score:g}/{max_score:g}"
 
 
 def status(score, max_score, failure=None):
@@ -42,7 +34,7 @@ def exercise_rows(grading):
     ]
 
 
-def render(grading):
+def render(grading: Grading) -> str:
     """The report of one notebook: its notes and flags, the table (with what to reread
     under each exercise that lost points), the total."""
     lines = [f"Carnet {grading.notebook} (devoir «\u00a0{grading.assignment}\u00a0»)"]
@@ -56,11 +48,12 @@ def render(grading):
             "\u202f; ce carnet est noté avec les tests qu'il contient."
         )
         if grading.hidden_points:
-            note += f" Les cellules de tests cachés ({grading.hidden_points:g}\u00a0points) ne sont pas comptées ici."
+            note += f" Les cellules de tests cachés ({number(grading.hidden_points)}\u00a0points) ne sont pas comptées ici."
         lines.append(note)
-    if grading.flags:
+    if grading.to_review:
         lines[0] += " — à examiner"
-    lines += [f"⚑ À examiner\u00a0: {flag}" for flag in grading.flags]
+    lines += [f"⚑ À examiner\u00a0: {describe(finding)}" for finding in grading.to_review]
+    lines += [f"⚠ {repair_note(finding)}" for finding in grading.repairs]
     lines += [f"⚠ {note}" for note in grading.notes]
     rows = [HEADERS, *exercise_rows(grading)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS) - 1)]
