@@ -78,6 +78,8 @@ c.GenerateFeedback.preprocessors = [
 ]
 c.HTMLExporter.template_name = "feedback"  # the name nbgrader's formgrader asks for too
 c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+# Numbers written the French way, as in every report (« 1,5/4 »).
+c.HTMLExporter.filters = {"number": "constructeur.grading.french.number", "points": "constructeur.grading.french.points"}
 
 # nbgrader zip_collect: an archive downloaded from a course platform, placed in
 # downloaded/<assignment>/archive/, whose files are named <student>_<notebook>.ipynb

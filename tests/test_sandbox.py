@@ -29,6 +29,7 @@ from constructeur.grading.cgroups import KernelCgroup
 from constructeur.cli import main
 from constructeur.grading.course import Course
 from constructeur.grading.execution import GuardedExecute
+from constructeur.grading.french import size
 from constructeur.grading.check import grade_notebook
 from helpers import ROOT, generate_exercises, require_sandbox, tiny_source
 
@@ -406,7 +407,7 @@ def test_sandbox_problem_explains_a_bwrap_that_fails(tmp_path, script, words):
 
 
 def test_sizes_are_written_in_french():
-    assert [sandbox.size(n) for n in (4 * 2**30, 1536 * 2**20, 6000, 12)] == [
+    assert [size(n) for n in (4 * 2**30, 1536 * 2**20, 6000, 12)] == [
         "4\u00a0Gio", "1,5\u00a0Gio", "5,86\u00a0Kio", "12\u00a0o"
     ]
 

@@ -7,10 +7,10 @@ time grading took. Its charts are drawn by matplotlib and embedded; it loads not
 
 import base64
 import csv
-import html
 import io
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -66,6 +66,22 @@ def summary(result: ClassGrading) -> str:
     return "\n".join(lines)
 
 
+def all_graded(result: ClassGrading) -> bool:
+    """Whether every submission was graded (the command's exit code says so)."""
+    return all(outcome.status == Status.GRADED for outcome in result.outcomes)
+
+
+def overall(results: list[ClassGrading]) -> str:
+    """The one summary line of several assignments graded in one run."""
+    outcomes = [outcome for result in results for outcome in result.outcomes]
+    not_graded = sum(outcome.status == Status.NOT_GRADED for outcome in outcomes)
+    seconds = sum(result.seconds for result in results)
+    return (
+        f"En tout\u00a0: {len(results)} devoirs, {len(outcomes)} copie(s), {len(outcomes) - not_graded} notée(s), "
+        f"{not_graded} non notée(s)\u202f; durée\u00a0: {_number(round(seconds, 1))}\u00a0s."
+    )
+
+
 def _png(figure):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -97,65 +113,43 @@ def _rates_chart(rates):
     return _png(figure)
 
 
-def _row(*cells, header=False):
-    tag = "th" if header else "td"
-    return "<tr>" + "".join(f"<{tag}>{html.escape(str(cell))}</{tag}>" for cell in cells) + "</tr>"
+_PAGES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates" / "class_report"),
+    autoescape=True,
+    keep_trailing_newline=True,
+)
+_PAGES.filters["number"] = _number
 
 
 def render_html(result: ClassGrading) -> str:
-    """The report page (a string)."""
+    """The report page (a string), from the ``class_report`` template."""
     rates = success_rates(result)
     graded = _graded(result)
     exercises = {}
     for exercise, _, rate in rates:
         exercises.setdefault(exercise, []).append(rate)
-    attention = [o for o in result.outcomes if o.verdict != Status.GRADED]
-    total = sum(o.score for o in graded)
-    mean = _number(round(total / len(graded), 2)) if graded else "—"
-    rows_exercises = "".join(_row(name, f"{_number(round(100 * sum(r) / len(r)))}\u00a0%") for name, r in exercises.items())
-    rows_attention = "".join(
-        _row(o.student, _status(o), o.reason or _review(o)) for o in attention
-    ) or _row("—", "aucune", "")
-    rows_students = "".join(
-        _row(o.student, points(o.score, o.max_score) if o.status == Status.GRADED else "—", _status(o), _repairs(o))
-        for o in result.outcomes
+    return _PAGES.get_template("index.html.j2").render(
+        result=result,
+        graded=graded,
+        mean=_number(round(sum(o.score for o in graded) / len(graded), 2)) if graded else "—",
+        exercises=[(name, round(100 * sum(r) / len(r))) for name, r in exercises.items()],
+        histogram=_histogram(result),
+        rates_chart=_rates_chart(rates),
+        attention=[
+            {"student": o.student, "status": _status(o), "reason": o.reason or _review(o)}
+            for o in result.outcomes
+            if o.verdict != Status.GRADED
+        ],
+        students=[
+            {
+                "student": o.student,
+                "score": points(o.score, o.max_score) if o.status == Status.GRADED else "—",
+                "status": _status(o),
+                "repairs": _repairs(o),
+            }
+            for o in result.outcomes
+        ],
     )
-    return f"""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Correction du devoir {html.escape(result.assignment)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }}
-table {{ border-collapse: collapse; margin: 1rem 0; }}
-th, td {{ border: 1px solid #999; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }}
-caption {{ text-align: left; font-weight: bold; padding: 0.3rem 0; }}
-img {{ max-width: 100%; }}
-</style>
-</head>
-<body>
-<header><h1>Correction du devoir «\u00a0{html.escape(result.assignment)}\u00a0»</h1></header>
-<main>
-<p>{len(result.outcomes)} copie(s)\u00a0: {len(graded)} notée(s), {len(result.outcomes) - len(graded)} non notée(s)\u202f;
-moyenne des copies notées\u00a0: {mean}\u202f; durée de la correction\u00a0: {_number(round(result.seconds, 1))}\u00a0s
-avec {result.workers} processus.</p>
-<h2>Répartition des notes</h2>
-<img src="data:image/png;base64,{_histogram(result)}" alt="Histogramme des notes des copies notées.">
-<h2>Où la classe bute</h2>
-<table><caption>Réussite par exercice (part des cellules de test réussies)</caption>
-{_row("Exercice", "Réussite", header=True)}{rows_exercises}</table>
-<img src="data:image/png;base64,{_rates_chart(rates)}" alt="Part des copies notées qui réussissent chaque cellule de test, exercice par exercice.">
-<h2>Copies non notées ou à examiner</h2>
-<table><caption>Chacune avec sa raison</caption>
-{_row("Élève", "Statut", "Raison", header=True)}{rows_attention}</table>
-<h2>Toutes les copies</h2>
-<table><caption>Note, statut et réparations faites avant la correction</caption>
-{_row("Élève", "Note", "Statut", "Réparations", header=True)}{rows_students}</table>
-</main>
-</body>
-</html>
-"""
 
 
 def write_report(result: ClassGrading, folder: Path) -> Path:

@@ -20,7 +20,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from .sandbox import size
+from .french import size
 
 STOPPED = "GradingStopped"  # the error given to a cell that the grading could not (fully) run
 TRUNCATED = "[sortie tronquée\u00a0: cette cellule a produit plus de {}, le reste est ignoré]\n"

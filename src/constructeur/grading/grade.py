@@ -13,7 +13,8 @@ loses any score it had in the gradebook, and both are reported not graded with a
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -102,7 +103,20 @@ def _sandbox_refused(config: Config) -> str | None:
     return None if problem is None or SandboxProvisioner(config=config).allow_unsandboxed else problem
 
 
-def grade_class(root: Path, assignment: str, workers: int | None = None, pattern: str = "*") -> ClassGrading:
+def gradebook_assignments(root: Path) -> list[str]:
+    """The assignments of the course's gradebook (``nbgrader generate_assignment`` put them there)."""
+    _, coursedir = _coursedir(root)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        return [assignment.name for assignment in gradebook.assignments]
+
+
+def grade_class(
+    root: Path,
+    assignment: str,
+    workers: int | None = None,
+    pattern: str = "*",
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> ClassGrading:
     """Grade every submission of ``assignment`` (students matching ``pattern``).
 
     Args:
@@ -110,6 +124,7 @@ def grade_class(root: Path, assignment: str, workers: int | None = None, pattern
         assignment: an assignment that ``nbgrader generate_assignment`` put in the gradebook.
         workers: worker processes (default: the machine's cores).
         pattern: a glob on student ids.
+        on_outcome: called with each Outcome as soon as its copy is graded (progress).
 
     Returns:
         a ClassGrading. Raises GradingError (French) when the assignment is not in the
@@ -134,12 +149,20 @@ def grade_class(root: Path, assignment: str, workers: int | None = None, pattern
             tests.update({cell.name: exercise_of(cell.name, names) for cell in notebook.grade_cells})
     names = students(root, assignment, pattern)
     workers = max(1, min(workers or os.cpu_count() or 1, len(names) or 1))
+    done = on_outcome or (lambda outcome: None)
     if workers == 1:
-        outcomes = [grade_submission(root, assignment, name) for name in names]
+        outcomes = []
+        for name in names:
+            outcomes.append(grade_submission(root, assignment, name))
+            done(outcomes[-1])
     else:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(grade_submission, root, assignment, name) for name in names]
-            outcomes = [_outcome(future, name) for future, name in zip(futures, names)]
+            futures = {pool.submit(grade_submission, root, assignment, name): name for name in names}
+            finished = {}
+            for future in as_completed(futures):
+                finished[futures[future]] = _outcome(future, futures[future])
+                done(finished[futures[future]])
+            outcomes = [finished[name] for name in names]
     return ClassGrading(assignment, tests, outcomes, time.perf_counter() - start, workers)
 
 

@@ -37,6 +37,7 @@ import constructeur
 
 from .cgroups import KernelCgroup
 from .errors import GradingError
+from .french import size
 
 KERNEL_NAME = "constructeur-sandbox"
 WORKDIR = "/sandbox/work"
@@ -157,14 +158,6 @@ def bounded_client(client_class, max_message_bytes):
             return context
 
     return BoundedClient
-
-
-def size(nbytes):
-    """``4 Gio``, ``512 Mio``: a size in French binary units."""
-    for unit, scale in (("Gio", 2**30), ("Mio", 2**20), ("Kio", 2**10)):
-        if nbytes >= scale:
-            return f"{nbytes / scale:.3g}\u00a0{unit}".replace(".", ",")
-    return f"{nbytes}\u00a0o"
 
 
 class SandboxProvisioner(LocalProvisioner):
