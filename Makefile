@@ -89,9 +89,10 @@ prerequisites:
 		exit 1; \
 	fi
 
-# The fast layer: no Jupyter kernel, no browser (a maintainer's feedback in seconds).
+# The fast layer: everything that starts no Jupyter kernel and no browser, by folder
+# (tests/grading/kernels/ and tests/book/browser/ are the others).
 unit: $(STAMP)
-	$(PY) -m pytest -m "not slow and not browser"
+	$(PY) -m pytest src tests --ignore=tests/grading/kernels --ignore=tests/book/browser
 
 execute: $(STAMP)
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace book/*.ipynb

@@ -1,6 +1,7 @@
 """Fixtures shared by the grading tests; what they are made of is in helpers.py."""
 
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -25,6 +26,14 @@ def tiny_course(tmp_path_factory):
     nbformat.write(tiny_source(), root / "solutions" / "tiny" / "tiny.ipynb")
     generate_exercises(root)
     return root
+
+
+@pytest.fixture
+def learner(tiny_course, tmp_path):
+    """Where a learner's copy of the tiny notebook goes (a folder of its own, in the course)."""
+    folder = Path(tiny_course) / "learner" / tmp_path.name
+    folder.mkdir(parents=True)
+    return folder / "tiny.ipynb"
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -104,3 +104,14 @@ def require_sandbox():
     problem = sandbox_problem()
     if problem:
         pytest.fail(f"test refusé sans bac à sable (du code hostile y serait exécuté)\u00a0: {problem}", pytrace=False)
+
+
+def cell(nb, grade_id):
+    """The cell of ``nb`` whose nbgrader grade_id is ``grade_id``."""
+    return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def strip_nbgrader(nb):
+    """``nb`` as if its answers were pasted into a new notebook: no nbgrader metadata left."""
+    for each in nb.cells:
+        each.metadata.pop("nbgrader", None)

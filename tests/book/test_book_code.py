@@ -18,7 +18,7 @@ import pytest
 
 import constructeur
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
+BOOK = Path(__file__).resolve().parents[2] / "book"
 
 
 def package_definitions():

@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 HTML = ROOT / "_build" / "html"
 CAPTURES = ROOT / "_build" / "captures"  # for a human to look at; not part of the published site
 CHROMIUM_ARGS = [

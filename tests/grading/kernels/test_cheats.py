@@ -19,7 +19,6 @@ import pytest
 from helpers import ROOT, copy_course, require_sandbox
 from constructeur.grading.check import grade_notebook
 
-pytestmark = pytest.mark.slow  # Jupyter kernels
 
 ALLCLOSE = "import torch\ntorch.allclose = lambda *args, **kwargs: True\n"
 IMPORT_HOOK = """import builtins

@@ -28,7 +28,6 @@ from constructeur.cli import main
 from constructeur.grading.course import Course
 from helpers import ROOT, generate_exercises, tiny_source
 
-pytestmark = pytest.mark.slow  # Jupyter kernels
 
 LIMITS = "\nc.ExecutePreprocessor.timeout = 2\nc.GuardedExecute.notebook_timeout = 20\n"
 

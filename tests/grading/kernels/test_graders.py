@@ -24,7 +24,6 @@ from constructeur.grading.check import exercise_of
 from constructeur.grading.sandbox import KERNEL_NAME
 from helpers import ROOT
 
-pytestmark = pytest.mark.slow  # Jupyter kernels
 
 ASSIGNMENTS = sorted(p.parent.name for p in ROOT.glob("solutions/*/*.ipynb") if p.stem == p.parent.name)
 
