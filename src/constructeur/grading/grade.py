@@ -86,7 +86,7 @@ def _read_grades(coursedir, assignment, student, outcome):
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 outcome.cells[grade.name] = (grade.score, grade.max_score)
-            graded = Path(coursedir.format_path(coursedir.autograde_directory, student, assignment), f"{notebook.name}.ipynb")
+            graded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment), f"{notebook.name}.ipynb")
             outcome.findings += stored_findings(nbformat.read(graded, as_version=4))
 
 

@@ -1,6 +1,6 @@
 """The built book in a real browser: Debian's Chromium, headless, driven by Playwright.
 
-Build the book first (`make book`); run with `pytest -m browser tests/test_browser.py`.
+Build the book first (`make book`); run with `pytest tests/book/browser`.
 Every request is checked: the book must read offline, from 127.0.0.1 alone. Chromium is
 ``$CHROMIUM_PATH`` (it must then exist: CI sets it), else ``/usr/bin/chromium`` if present.
 """
