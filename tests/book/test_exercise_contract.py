@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader import utils
 
-from constructeur.grading.check import exercise_of
+from constructeur.grading.notebooks import exercise_of
 from constructeur.integrity import ENVIRONMENT
 from helpers import ROOT, nbgrader_cell
 

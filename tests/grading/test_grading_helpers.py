@@ -11,9 +11,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
-from constructeur.grading import check as grading
+from constructeur.grading import verdicts
 from constructeur.grading.errors import NotGradable
-from constructeur.grading.check import exercise_of
+from constructeur.grading.notebooks import exercise_of, read_notebook
 from constructeur.grading.french import describe
 from constructeur.grading.results import CellGrade, Finding, Grading, Kind
 from constructeur.grading.review import tampering
@@ -77,13 +77,13 @@ def test_exercise_of(grade_id, exercise):
     ids=["timeout", "stub", "assertion", "bare-error", "stderr", "partial"],
 )
 def test_failure(outputs, failure):
-    assert grading._failure(grade_cell("test_x", outputs)) == failure
+    assert verdicts.failure(grade_cell("test_x", outputs)) == failure
 
 
 def test_first_line_is_cut_at_the_width():
-    assert grading._first_line("  a\nb") == "a"
-    assert grading._first_line("") == ""
-    assert grading._first_line("x" * 200, width=10) == "x" * 9 + "…"
+    assert verdicts.first_line("  a\nb") == "a"
+    assert verdicts.first_line("") == ""
+    assert verdicts.first_line("x" * 200, width=10) == "x" * 9 + "…"
 
 
 # French notes on interrupted cells, syntax errors and errors outside test cells.
@@ -99,7 +99,7 @@ def test_error_notes():
         grade_cell("test_calc", [error("AssertionError", "faux")]),  # reported in the table, not here
         grade_cell("test_syntax", [error("IndentationError", "unexpected indent")]),
     ])
-    assert grading._error_notes(nb, 60) == [
+    assert verdicts.error_notes(nb, 60) == [
         "La cellule «\u00a0loop\u00a0» a dépassé le délai de 60\u00a0s et a été interrompue (boucle sans fin\u00a0?).",
         "Erreur de syntaxe dans la cellule n°\u00a03\u00a0: invalid syntax (1, 9).",
         "La cellule «\u00a0calc\u00a0» a levé ZeroDivisionError\u00a0: division by zero",
@@ -108,7 +108,7 @@ def test_error_notes():
 
 
 def test_no_error_no_note():
-    assert grading._error_notes(new_notebook(cells=[code(), grade_cell("test_x")]), 60) == []
+    assert verdicts.error_notes(new_notebook(cells=[code(), grade_cell("test_x")]), 60) == []
 
 
 # Tampering: changed locked cells (deleted cells are the repair's business: test_repair.py).
@@ -166,7 +166,7 @@ def test_changed_locked_cells_are_reported_unless_they_are_the_source_s():
 def test_read_notebook(tmp_path):
     path = tmp_path / "a.ipynb"
     nbformat.write(released_notebook(), path)
-    assert len(grading.read_notebook(path).cells) == 4
+    assert len(read_notebook(path).cells) == 4
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ def test_unreadable_notebook(tmp_path, content, message):
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(NotGradable, match=re.escape(message)):
-        grading.read_notebook(path)
+        read_notebook(path)
 
 
 # The report.

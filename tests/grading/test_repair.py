@@ -9,7 +9,7 @@ import pytest
 
 from constructeur.cli import main
 from constructeur.grading.errors import NotGradable
-from constructeur.grading.check import read_notebook
+from constructeur.grading.notebooks import read_notebook
 from constructeur.grading.french import describe
 from constructeur.grading.repair import Rejected, repair
 from constructeur.grading.results import Finding, Kind

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from constructeur.grading.check import _tests_nothing
+from constructeur.grading.notebooks import tests_nothing as _tests_nothing
 from constructeur.grading.reading import BUILT
 from constructeur.grading.report import render
 from constructeur.grading.results import CellGrade, Finding, Grading, Kind

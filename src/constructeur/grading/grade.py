@@ -23,7 +23,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from .check import exercise_of, read_notebook
+from .notebooks import exercise_of, read_notebook
 from .course import Course
 from .errors import GradingError, NotGradable
 from .repair import REJECTED

@@ -73,6 +73,20 @@ class Status(str, Enum):
     NOT_GRADED = "not_graded"
 
 
+class _Reviewed:
+    """What a result with ``findings`` tells apart: the repairs, and what a human should see."""
+
+    findings: list[Finding]
+
+    @property
+    def repairs(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.kind.is_repair]
+
+    @property
+    def to_review(self) -> list[Finding]:
+        return [finding for finding in self.findings if not finding.kind.is_repair]
+
+
 @dataclass
 class CellGrade:
     """The score of one test cell; ``failure`` is None when it has every point."""
@@ -85,7 +99,7 @@ class CellGrade:
 
 
 @dataclass
-class Grading:
+class Grading(_Reviewed):
     """The grades of one notebook and what was found on the way."""
 
     notebook: Path
@@ -106,17 +120,9 @@ class Grading:
     def max_score(self) -> float:
         return sum(cell.max_score for cell in self.cells)
 
-    @property
-    def repairs(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.kind.is_repair]
-
-    @property
-    def to_review(self) -> list[Finding]:
-        return [finding for finding in self.findings if not finding.kind.is_repair]
-
 
 @dataclass
-class Outcome:
+class Outcome(_Reviewed):
     """What became of one student's submission."""
 
     student: str
@@ -127,14 +133,6 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     cells: dict[str, tuple[float, float]] = field(default_factory=dict)  # test cell -> (score, max)
     seconds: float = 0.0
-
-    @property
-    def repairs(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.kind.is_repair]
-
-    @property
-    def to_review(self) -> list[Finding]:
-        return [finding for finding in self.findings if not finding.kind.is_repair]
 
     @property
     def verdict(self) -> Status:

@@ -11,7 +11,8 @@ import pytest
 
 from helpers import ROOT
 from constructeur.cli import main
-from constructeur.grading.check import _tests_nothing, grade_notebook
+from constructeur.grading.check import grade_notebook
+from constructeur.grading.notebooks import tests_nothing as _tests_nothing
 from constructeur.grading.report import render
 
 VISIBLE = "tests visibles seulement\u00a0: la note finale comprend aussi des tests cachés"

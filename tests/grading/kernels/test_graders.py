@@ -20,7 +20,7 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader import utils
 
-from constructeur.grading.check import exercise_of
+from constructeur.grading.notebooks import exercise_of
 from constructeur.grading.sandbox import KERNEL_NAME
 from helpers import ROOT
 
