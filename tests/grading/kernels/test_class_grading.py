@@ -387,3 +387,18 @@ def test_user_level_postgresql_gradebook_as_the_readme_says(postgres, tmp_path, 
     assert plain.returncode == 0, plain.stderr
     assert _rows(db_url) == ours and not (root / "gradebook.db").exists()
     assert ours[("1-blank", "test_double")] == (0.0, 1.0) and ours[("1-solved", "test_double_hidden")] == (2.0, 2.0)
+
+
+def test_grade_all_grades_every_assignment_with_one_summary(class_of_30, capsys, monkeypatch):
+    """`constructeur grade --all`: every assignment of the gradebook (`tiny`, and `other`
+    with no copy), plain progress lines when the output is not a terminal, one summary."""
+    root, _, _ = class_of_30
+    monkeypatch.chdir(root)
+    assert main(["grade", "--all", "--student", "1-solved"]) == 0
+    captured = capsys.readouterr()
+    assert "  tiny · 1-solved\u00a0: 4/4" in captured.err
+    assert captured.out.splitlines()[-1] == (
+        "En tout\u00a0: 2 devoirs, 1 copie(s), 1 notée(s), 0 non notée(s)\u202f; durée\u00a0: "
+        + captured.out.splitlines()[-1].split("durée\u00a0: ")[1]
+    )
+    assert (root / "reports" / "other" / "grades.csv").is_file()
