@@ -397,8 +397,5 @@ def test_grade_all_grades_every_assignment_with_one_summary(class_of_30, capsys,
     assert main(["grade", "--all", "--student", "1-solved"]) == 0
     captured = capsys.readouterr()
     assert "  tiny · 1-solved\u00a0: 4/4" in captured.err
-    assert captured.out.splitlines()[-1] == (
-        "En tout\u00a0: 2 devoirs, 1 copie(s), 1 notée(s), 0 non notée(s)\u202f; durée\u00a0: "
-        + captured.out.splitlines()[-1].split("durée\u00a0: ")[1]
-    )
+    assert captured.out.splitlines()[-1].startswith("En tout\u00a0: 2 devoirs, 1 copie(s), 1 notée(s), 0 non notée(s)")
     assert (root / "reports" / "other" / "grades.csv").is_file()
