@@ -77,7 +77,7 @@ def test_exercise_of(grade_id, exercise):
     ids=["timeout", "stub", "assertion", "bare-error", "stderr", "partial"],
 )
 def test_failure(outputs, failure):
-    assert verdicts.failure(grade_cell("test_x", outputs)) == failure
+    assert verdicts.failure_of(grade_cell("test_x", outputs)) == failure
 
 
 def test_first_line_is_cut_at_the_width():

@@ -34,7 +34,7 @@ from .repair import grade_ids
 from .results import CellGrade, Grading, stored_findings
 from .review import edited_released
 from .sandbox import sandbox_problem
-from .verdicts import error_notes, errors, failure
+from .verdicts import error_notes, errors, failure_of
 
 STUDENT = "learner"
 
@@ -146,7 +146,7 @@ def grade_notebook(path: Path | str, timeout: int | None = None) -> Grading:
             score, max_score = utils.determine_grade(cell, _LOG)
             score = score or 0.0  # None: a manually graded answer, worth nothing here
             grade_id = cell.metadata.nbgrader["grade_id"]
-            failure = None if score == max_score and not errors(cell) else failure(cell)
+            failure = None if score == max_score and not errors(cell) else failure_of(cell)
             grading.cells.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
     if grading.visible_only:  # a test cell whose tests were all hidden tests nothing here
         tests = [cell for cell in graded.cells if utils.is_grade(cell)]

@@ -58,7 +58,7 @@ def first_line(text: str, width: int = 160) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def failure(cell) -> str:
+def failure_of(cell) -> str:
     """Why a test cell lost points, in one French line."""
     if _timed_out(cell):
         return "délai dépassé, cellule interrompue"
