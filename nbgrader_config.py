@@ -5,7 +5,7 @@ gradebook defaults to SQLite ``gradebook.db`` here; past one machine, set
 ``c.CourseDirectory.db_url`` to a PostgreSQL URL in a local config instead.
 """
 
-from constructeur.feedback import TEMPLATES
+from constructeur.grading.feedback import TEMPLATES
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -43,7 +43,7 @@ c.SandboxProvisioner.max_processes = 256  # processes and threads at once
 # metadata that ordinary accidents lose or damage (answers pasted into a new notebook, a
 # duplicated cell, metadata edited by hand), or rejects the copy with a French reason.
 c.Autograde.sanitize_preprocessors = [
-    "constructeur.repair.RepairSubmission",
+    "constructeur.grading.repair.RepairSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -54,7 +54,7 @@ c.Autograde.sanitize_preprocessors = [
 # nbgrader's autograde steps, with Execute replaced by GuardedExecute (same execution,
 # plus the notebook time budget, the output cap and French verdicts when a kernel dies).
 c.Autograde.autograde_preprocessors = [
-    "constructeur.execution.GuardedExecute",
+    "constructeur.grading.execution.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -72,12 +72,14 @@ c.OverwriteCells.missing_cell_notification = (
 # Feedback for students (nbgrader generate_feedback): a French page, without any line of
 # the hidden tests (nbgrader's default page shows them, jupyter/nbgrader#917).
 c.GenerateFeedback.preprocessors = [
-    "constructeur.feedback.HideHiddenTests",
+    "constructeur.grading.feedback.HideHiddenTests",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.HTMLExporter.template_name = "feedback"  # the name nbgrader's formgrader asks for too
 c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+# Numbers written the French way, as in every report (« 1,5/4 »).
+c.HTMLExporter.filters = {"number": "constructeur.grading.french.number", "points": "constructeur.grading.french.points"}
 
 # nbgrader zip_collect: an archive downloaded from a course platform, placed in
 # downloaded/<assignment>/archive/, whose files are named <student>_<notebook>.ipynb

@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from constructeur.course import Course
-from constructeur.grading import grade_notebook
+from constructeur.grading.course import Course
+from constructeur.grading.check import grade_notebook
 
 
 def seconds(run):

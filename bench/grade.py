@@ -12,7 +12,6 @@ notebook. Timings are only meaningful on an otherwise idle machine.
 """
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -24,9 +23,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader import utils
 
-from constructeur.class_grading import grade_class
-from constructeur.course import Course
-from constructeur.sandbox import KERNEL_NAME
+from constructeur.cli import nbgrader_programs_on_path
+from constructeur.grading.grade import grade_class
+from constructeur.grading.course import Course
+from constructeur.grading.results import Status
+from constructeur.grading.sandbox import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 NBGRADER = str(Path(sys.executable).parent / "nbgrader")
@@ -70,7 +71,7 @@ def main():
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # alembic
+    nbgrader_programs_on_path()
     with tempfile.TemporaryDirectory() as ours_dir, tempfile.TemporaryDirectory() as plain_dir:
         ours, plain = (fresh_course(Path(d), args.assignment) for d in (ours_dir, plain_dir))
         for course in (ours, plain):
@@ -90,7 +91,7 @@ def main():
         bare = seconds(
             lambda: NotebookClient(nb, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(notebook.parent)}}).execute()
         )
-    graded = sum(1 for outcome in result.outcomes if outcome.status == "noté")
+    graded = sum(1 for outcome in result.outcomes if outcome.status == Status.GRADED)
     per_submission = parallel * args.workers / args.students
     print(f"{args.students} copies de «\u00a0{args.assignment}\u00a0» ({graded} notées)")
     print(f"constructeur grade --workers {args.workers}\u00a0: {parallel:.1f} s")

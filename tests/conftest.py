@@ -1,11 +1,20 @@
 """Fixtures shared by the grading tests; what they are made of is in helpers.py."""
 
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
 
+from constructeur.cli import nbgrader_programs_on_path
 from helpers import ROOT, generate_exercises, tiny_source
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nbgrader_programs():
+    """nbgrader's programs (``alembic``) on PATH for the whole session, as ``constructeur``
+    sets them when it starts."""
+    nbgrader_programs_on_path()
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +26,14 @@ def tiny_course(tmp_path_factory):
     nbformat.write(tiny_source(), root / "solutions" / "tiny" / "tiny.ipynb")
     generate_exercises(root)
     return root
+
+
+@pytest.fixture
+def learner(tiny_course, tmp_path):
+    """Where a learner's copy of the tiny notebook goes (a folder of its own, in the course)."""
+    folder = Path(tiny_course) / "learner" / tmp_path.name
+    folder.mkdir(parents=True)
+    return folder / "tiny.ipynb"
 
 
 def pytest_terminal_summary(terminalreporter):

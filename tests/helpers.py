@@ -6,12 +6,15 @@ Importing this module reads no file: every function works on the paths it is giv
 import shutil
 from pathlib import Path
 
+import pytest
+
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from constructeur.course import Course
+from constructeur.grading.course import Course
+from constructeur.grading.sandbox import sandbox_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,3 +96,22 @@ def copy_course(root, assignments):
     shutil.copy(ROOT / "nbgrader_config.py", root)
     for assignment in assignments:
         shutil.copytree(ROOT / "solutions" / assignment, Path(root) / "solutions" / assignment)
+
+
+def require_sandbox():
+    """Fail at once, with the install message, where bubblewrap cannot make a sandbox: a
+    test that runs hostile code must never run it unsandboxed (the check's fallback)."""
+    problem = sandbox_problem()
+    if problem:
+        pytest.fail(f"test refusé sans bac à sable (du code hostile y serait exécuté)\u00a0: {problem}", pytrace=False)
+
+
+def cell(nb, grade_id):
+    """The cell of ``nb`` whose nbgrader grade_id is ``grade_id``."""
+    return next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def strip_nbgrader(nb):
+    """``nb`` as if its answers were pasted into a new notebook: no nbgrader metadata left."""
+    for each in nb.cells:
+        each.metadata.pop("nbgrader", None)

@@ -1,0 +1,121 @@
+"""nbgrader's Execute preprocessor with the limits a class needs, and French verdicts.
+
+``GuardedExecute`` takes the place of ``Execute`` in the course's autograde preprocessors
+(``nbgrader_config.py``), so ``nbgrader autograde`` and ``constructeur check`` both get:
+
+- a time budget for the whole notebook, on top of the per-cell ``timeout``: once it is
+  spent, the cell running is interrupted and the cells after it are not run;
+- a cap on the output kept per cell: a notebook that prints gigabytes costs the grader
+  at most ``max_output_bytes`` a cell (errors and results are always kept);
+- no crash when the kernel dies (memory limit, ``os._exit``...) or stops answering: the
+  cell gets an error that says why, in French, and so does every cell left unrun. A test
+  cell that could not run therefore scores nothing, as it would have failed.
+"""
+
+import math
+import time
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+from .french import size
+
+STOPPED = "GradingStopped"  # the error given to a cell that the grading could not (fully) run
+TRUNCATED = "[sortie tronquée\u00a0: cette cellule a produit plus de {}, le reste est ignoré]\n"
+TRUNCATED_START = TRUNCATED[: TRUNCATED.index("{")]
+LIMIT_HIT = "Bac à sable\u00a0: "  # starts the note of a limit the kernel ran into
+KEPT = ("error", "execute_result")
+UNFINISHED = (
+    "la cellule ne s'est pas terminée proprement\u00a0: elle a dépassé son délai sans s'arrêter "
+    "quand elle a été interrompue, ou sa sortie était trop volumineuse pour être reçue."
+)  # what grading reads: never dropped
+
+
+def stopped_output(reason):
+    """The error output of a cell that could not run (or finish) for ``reason`` (French)."""
+    return new_output("error", ename=STOPPED, evalue=reason, traceback=[f"{STOPPED}: {reason}"])
+
+
+def _content_size(content):
+    """The characters of a stream's text or of a display's data."""
+    return len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+
+
+class GuardedExecute(Execute):
+    """Execute, with a notebook time budget, an output cap and French verdicts."""
+
+    notebook_timeout = Integer(
+        300, config=True, help="Seconds the whole notebook may run, on top of the per-cell timeout."
+    )
+    max_output_bytes = Integer(2**20, config=True, help="Characters of output kept per cell.")
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._deadline = None  # set when the first cell runs: the kernel's start-up is not counted
+        self._stopped = None  # why the cells left are not run, once something stopped grading
+        self._limits_reported = set()
+        self.timeout_func = self._cell_timeout
+        return super().preprocess(nb, resources, km=km)
+
+    def _cell_timeout(self, cell):
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.notebook_timeout
+        remaining = max(1, math.ceil(self._deadline - time.monotonic()))
+        return min(self.timeout, remaining) if self.timeout and self.timeout > 0 else remaining
+
+    def _over_budget(self):
+        return self._deadline is not None and time.monotonic() >= self._deadline
+
+    def _budget_reason(self):
+        return f"le carnet a dépassé son temps total d'exécution ({self.notebook_timeout}\u00a0s)"
+
+    def _limits_hit(self):
+        provisioner = getattr(self.km, "provisioner", None)
+        return provisioner.limits_hit() if hasattr(provisioner, "limits_hit") else {}
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not cell.source.strip():
+            return cell, self.resources
+        if self._stopped is not None:
+            cell.outputs = [stopped_output(f"cellule non exécutée\u00a0: {self._stopped}.")]
+            return cell, self.resources
+        self._output_size, self._truncated = 0, False
+        try:
+            super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stopped = self._limits_hit().get("memory") or (
+                "le noyau Python s'est arrêté (le carnet quitte-t-il Python, avec exit() ou os._exit\u00a0?)"
+            )
+            cell.outputs.append(stopped_output(f"{self._stopped}, pendant cette cellule."))
+        except CellTimeoutError:  # the kernel never said the cell was done; the next cells still run
+            cell.outputs.append(stopped_output(UNFINISHED))
+        else:
+            if self._over_budget():
+                self._stopped = self._budget_reason()
+                for position, output in enumerate(cell.outputs):  # interrupted when the budget ran out
+                    if output.output_type == "error" and output.ename == self.error_on_timeout["ename"]:
+                        cell.outputs[position] = stopped_output(f"{self._stopped}, pendant cette cellule.")
+        for hit in self._limits_hit().values():
+            if hit not in self._limits_reported and hit != self._stopped:
+                self._limits_reported.add(hit)
+                cell.outputs.append(new_output("stream", name="stderr", text=f"{LIMIT_HIT}{hit}.\n"))
+        return cell, self.resources
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep a cell's output until it reaches ``max_output_bytes``, then drop the rest
+        (errors and results excepted), saying so once."""
+        if msg["msg_type"] in KEPT:
+            return super().output(outs, msg, display_id, cell_index)
+        if self._truncated:
+            return None
+        room = self.max_output_bytes - self._output_size
+        self._output_size += _content_size(msg["content"])
+        if self._output_size <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        self._truncated = True
+        if msg["msg_type"] == "stream" and room > 0:  # keep the beginning of this stream
+            msg = {**msg, "content": {**msg["content"], "text": msg["content"]["text"][:room]}}
+            super().output(outs, msg, display_id, cell_index)
+        outs.append(new_output("stream", name="stderr", text=TRUNCATED.format(size(self.max_output_bytes))))
+        return None

@@ -1,0 +1,76 @@
+"""What a graded notebook's outputs say, in French: why a test cell lost points, and what
+the execution met elsewhere (interrupted cells, syntax errors, errors outside test cells,
+limits of the sandbox)."""
+
+from nbgrader import utils
+from nbgrader.preprocessors import Execute
+
+from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
+
+SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
+TIMEOUT_ERROR = Execute.class_traits()["error_on_timeout"].make_dynamic_default()["ename"]
+
+
+def _label(cell, index):
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"«\u00a0{grade_id}\u00a0»" if grade_id else f"n°\u00a0{index + 1}"
+
+
+def errors(cell):
+    return [output for output in cell.get("outputs", []) if output.output_type == "error"]
+
+
+def _timed_out(cell):
+    return any(output.ename == TIMEOUT_ERROR for output in errors(cell))
+
+
+def error_notes(nb, timeout: int) -> list[str]:
+    """French notes on interrupted cells, syntax errors, and errors outside test cells."""
+    notes = []
+    for index, cell in enumerate(nb.cells):
+        for text in (output.get("text", "") for output in cell.get("outputs", [])):
+            if text.startswith(TRUNCATED_START):
+                notes.append(f"La cellule {_label(cell, index)} a produit trop de sortie\u00a0: la fin en a été ignorée.")
+            elif text.startswith(LIMIT_HIT):
+                notes.append(f"Cellule {_label(cell, index)}\u00a0: {text.removeprefix(LIMIT_HIT).strip()}")
+        stopped = [output.evalue for output in errors(cell) if output.ename == STOPPED]
+        if stopped:
+            notes.append(f"Cellule {_label(cell, index)} : {stopped[0]}")
+            continue
+        if _timed_out(cell):  # its other error is the KeyboardInterrupt that stopped it
+            notes.append(
+                f"La cellule {_label(cell, index)} a dépassé le délai de {timeout}\u00a0s et a été "
+                "interrompue (boucle sans fin\u00a0?)."
+            )
+            continue
+        for output in errors(cell):
+            if output.ename in SYNTAX_ERRORS:
+                label = _label(cell, index)
+                notes.append(f"Erreur de syntaxe dans la cellule {label}\u00a0: {output.evalue}.")
+            elif not utils.is_grade(cell) and output.ename != "NotImplementedError":  # a stub left as is
+                message = first_line(output.evalue)
+                notes.append(f"La cellule {_label(cell, index)} a levé {output.ename}\u00a0: {message}")
+    return notes
+
+
+def first_line(text: str, width: int = 160) -> str:
+    line = (text.strip().splitlines() or [""])[0]
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def failure_of(cell) -> str:
+    """Why a test cell lost points, in one French line."""
+    if _timed_out(cell):
+        return "délai dépassé, cellule interrompue"
+    for output in cell.outputs:
+        if output.output_type == "error":
+            if output.ename == STOPPED:
+                return first_line(output.evalue)
+            if output.ename == "NotImplementedError":
+                return "pas encore fait (NotImplementedError)"
+            message = first_line(output.evalue)
+            return f"{output.ename}\u00a0: {message}" if message else output.ename
+        if output.output_type == "stream" and output.name == "stderr":
+            return f"sortie d'erreur\u00a0: {first_line(output.text)}"
+    return "points partiels"
+
