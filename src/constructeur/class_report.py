@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .class_grading import GRADED, NOT_GRADED
+from .learner_text import one_line, spreadsheet_cell
 from .report import points
 
 TO_LOOK_AT = "à examiner"
@@ -61,7 +62,7 @@ def summary(result):
         f"non notées\u00a0: {counts[NOT_GRADED]}\u202f; durée\u00a0: {_number(round(result.seconds, 1))}\u00a0s "
         f"avec {result.workers} processus."
     )
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # learner text stays on its line
 
 
 def _png(figure):
@@ -97,7 +98,7 @@ def _rates_chart(rates):
 
 def _row(*cells, header=False):
     tag = "th" if header else "td"
-    return "<tr>" + "".join(f"<{tag}>{html.escape(str(cell))}</{tag}>" for cell in cells) + "</tr>"
+    return "<tr>" + "".join(f"<{tag}>{html.escape(one_line(cell))}</{tag}>" for cell in cells) + "</tr>"
 
 
 def render_html(result):
@@ -165,9 +166,8 @@ def write_report(result, folder):
         writer.writerow(["eleve", "note", "sur", "statut", "raison", "a_examiner", "reparations"])
         for o in result.outcomes:
             graded = o.status == GRADED
-            writer.writerow(
-                [o.student, f"{o.score:g}" if graded else "", f"{o.max_score:g}" if graded else "",
-                 _status(o), o.reason or "", " ".join(o.flags), " ".join(o.notes)]
-            )
+            row = [o.student, f"{o.score:g}" if graded else "", f"{o.max_score:g}" if graded else "",
+                   _status(o), o.reason or "", " ".join(o.flags), " ".join(o.notes)]
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
     (folder / "index.html").write_text(render_html(result), encoding="utf-8")
     return folder

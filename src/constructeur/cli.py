@@ -64,14 +64,14 @@ def _grading(command, *names):
 
 def check(notebooks, timeout=None):
     """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
-    course, grading, report = _grading("check", "course", "grading", "report")
+    course, grading, report, learner_text = _grading("check", "course", "grading", "report", "learner_text")
     score = max_score = 0.0
     failed = visible_only = False
     for notebook in notebooks:
         try:
             graded = grading.grade_notebook(notebook, timeout=timeout)
         except course.CheckError as error:
-            print(f"Carnet {notebook} — impossible de le noter\u00a0: {error}")
+            print(learner_text.one_line(f"Carnet {notebook} — impossible de le noter\u00a0: {error}"))
             failed = True
         else:
             print(report.render(graded))

@@ -1,5 +1,6 @@
 """The French score table that ``constructeur check`` prints for one graded notebook."""
 
+from .learner_text import one_line
 from .reading import reread
 
 HEADERS = ("Exercice", "Points", "Statut", "Premier échec")
@@ -72,4 +73,4 @@ def render(grading):
             lines.append(f"    {hint}")
     total = f"Total\u00a0: {points(grading.score, grading.max_score)}"
     lines.append(f"{total} ({VISIBLE_ONLY})" if grading.visible_only else total)
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # learner text stays on its line
