@@ -2,7 +2,8 @@
 
 One hostile notebook runs in the sandboxed kernel (it fails at once, before any cell, where
 no sandbox can be made): it lists its descriptors, tries to fill its run folder, floods
-errors and displays with huge metadata. What the grader sees and holds is measured on the
+errors, displays with huge metadata, updates of displays and widget messages (one of which
+made nbclient's widget handler fail). What the grader sees and holds is measured on the
 grader's side, in this process. The reports' rendering of learner-controlled text is
 checked through ``constructeur check`` and on a class report's CSV and HTML.
 """
@@ -65,7 +66,27 @@ from IPython.display import display
 for _ in range({FLOOD}):
     display({{'text/plain': 'rien'}}, metadata={{'crue': ['x' * 2**22]}}, raw=True)
 """
-CELLS = {"fds": LIST_FDS, "fill": FILL_RUN_FOLDER, "errors": ERROR_FLOOD, "metadata": METADATA_FLOOD, "after": "6 * 7"}
+UPDATE_FLOOD = f"""
+from IPython.display import display
+handles = [display({{'text/plain': 'rien'}}, raw=True, display_id=True) for _ in range({FLOOD})]
+for handle in handles:  # each update replaces a small output with a huge one
+    handle.update({{'text/plain': 'x' * 2**22}}, raw=True)
+"""
+WIDGET_FLOOD = f"""
+from comm import create_comm
+for _ in range({FLOOD}):
+    create_comm(target_name='jupyter.widget', data={{'state': {{'_model_module': 'rien', 'crue': 'x' * 2**22}}}})
+create_comm(target_name='jupyter.widget', data={{'state': {{}}}})  # nbclient's handler fails on it
+"""
+CELLS = {
+    "fds": LIST_FDS,
+    "fill": FILL_RUN_FOLDER,
+    "errors": ERROR_FLOOD,
+    "metadata": METADATA_FLOOD,
+    "updates": UPDATE_FLOOD,
+    "widgets": WIDGET_FLOOD,
+    "after": "6 * 7",
+}
 
 
 def _memory(field):
@@ -151,13 +172,14 @@ def test_the_run_folder_cannot_be_filled(hostile):
 
 
 @pytest.mark.slow  # a Jupyter kernel
-@pytest.mark.parametrize("flood", ["errors", "metadata"])
+@pytest.mark.parametrize("flood", ["errors", "metadata", "updates", "widgets"])
 def test_floods_of_any_output_are_capped(hostile, flood):
     outputs = hostile["outputs"][flood]
     assert hostile["peak"][flood] < PEAK, f"le correcteur a gardé {hostile['peak'][flood] / 2**20:.0f} Mio"
     kept = sum(len(json.dumps(output)) for output in outputs)
     assert kept < 2 * 2**20, kept
-    assert any("sortie tronquée" in o.get("text", "") for o in outputs), outputs
+    if flood in ("errors", "metadata"):  # the displays' updates and the widgets are ignored
+        assert any("sortie tronquée" in o.get("text", "") for o in outputs), outputs
     if flood == "errors":  # the cell still failed
         assert any(o.output_type == "error" and o.ename == "ValueError" for o in outputs)
 
