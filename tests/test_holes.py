@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from traitlets.config import Config
 
 from constructeur import sandbox
 from constructeur.class_grading import GRADED, NOT_GRADED, ClassGrading, Outcome
@@ -229,3 +230,17 @@ def test_learner_text_is_neutralised_in_the_class_report(tmp_path):
     assert "'=HYPERLINK" in raw and "'-dupont" in raw and "'@SUM" in raw
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page and not ESCAPES.search(page.replace("\n", ""))
+
+
+def test_a_sandbox_that_does_not_start_runs_no_cell(tmp_path):
+    """A bwrap that passes the probe but starts no sandbox: the kernel is refused at once."""
+    fake = tmp_path / "bwrap"
+    fake.write_text('#!/bin/sh\ncase "$*" in *" / / true") exit 0;; esac\nexit 1\n')
+    fake.chmod(0o755)
+    config = Config()
+    config.SandboxProvisioner.bwrap = str(fake)
+    executor = GuardedExecute(config=config, kernel_name=sandbox.KERNEL_NAME)
+    nb = new_notebook(cells=[new_code_cell("open('ran', 'w')")])
+    with pytest.raises(sandbox.SandboxUnavailable, match="n'a pas démarré"):
+        executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert not (tmp_path / "ran").exists() and nb.cells[0].outputs == []
