@@ -35,7 +35,7 @@ c.SandboxProvisioner.allow_unsandboxed = False
 # Limits, each met with a French message in the graded notebook:
 c.ExecutePreprocessor.timeout = 60  # seconds per cell: an endless loop costs one cell
 c.GuardedExecute.notebook_timeout = 300  # seconds for the whole notebook
-c.GuardedExecute.max_output_bytes = 2**20  # characters of output kept per cell (1 Mio)
+c.GuardedExecute.max_output_bytes = 2**20  # bytes of output of any kind kept per cell (1 Mio)
 c.SandboxProvisioner.memory_limit = 4 * 2**30  # bytes for the kernel and its children (4 Gio)
 c.SandboxProvisioner.max_processes = 256  # processes and threads at once
 

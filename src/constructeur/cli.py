@@ -97,14 +97,16 @@ def _grading(command, *names):
 
 def check(notebooks, timeout=None):
     """Grade each notebook and print its report; the exit code (0: every point everywhere)."""
-    errors, check_, french, report = _grading("check", "errors", "check", "french", "report")
+    errors, check_, french, report, learner_text = _grading(
+        "check", "errors", "check", "french", "report", "learner_text"
+    )
     score = max_score = 0.0
     failed = visible_only = False
     for notebook in notebooks:
         try:
             graded = check_.grade_notebook(notebook, timeout=timeout)
         except errors.GradingError as error:
-            print(f"Carnet {notebook} — impossible de le noter\u00a0: {error}")
+            print(learner_text.one_line(f"Carnet {notebook} — impossible de le noter\u00a0: {error}"))
             failed = True
         else:
             print(report.render(graded))

@@ -118,4 +118,4 @@ def test_private_tmp_is_mounted_before_what_may_lie_in_it():
     )
     tmp = command.index("--tmpfs")
     assert command[tmp + 1] == "/tmp"
-    assert tmp < command.index("/tmp/clone/.venv") and tmp < command.index("/tmp/constructeur-x")
+    assert tmp < command.index("/tmp/clone/.venv") and tmp < command.index("/tmp/constructeur-x/sockets")

@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .french import STATUS, describe, points
 from .french import number as _number
+from .learner_text import one_line, spreadsheet_cell
 from .results import ClassGrading, Status
 
 
@@ -63,7 +64,7 @@ def summary(result: ClassGrading) -> str:
         f"non notées\u00a0: {counts[Status.NOT_GRADED]}\u202f; durée\u00a0: {_number(round(result.seconds, 1))}\u00a0s "
         f"avec {result.workers} processus."
     )
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # learner text stays on its line
 
 
 def all_graded(result: ClassGrading) -> bool:
@@ -116,6 +117,7 @@ def _rates_chart(rates):
 _PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates" / "class_report"),
     autoescape=True,
+    finalize=one_line,  # every value the page shows stays on its line, without control characters
     keep_trailing_newline=True,
 )
 _PAGES.filters["number"] = _number
@@ -161,9 +163,8 @@ def write_report(result: ClassGrading, folder: Path) -> Path:
         writer.writerow(["eleve", "note", "sur", "statut", "raison", "a_examiner", "reparations"])
         for o in result.outcomes:
             graded = o.status == Status.GRADED
-            writer.writerow(
-                [o.student, _number(o.score) if graded else "", _number(o.max_score) if graded else "",
-                 _status(o), o.reason or "", _review(o), _repairs(o)]
-            )
+            row = [o.student, _number(o.score) if graded else "", _number(o.max_score) if graded else "",
+                   _status(o), o.reason or "", _review(o), _repairs(o)]
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
     (folder / "index.html").write_text(render_html(result), encoding="utf-8")
     return folder

@@ -5,14 +5,18 @@
 
 - a time budget for the whole notebook, on top of the per-cell ``timeout``: once it is
   spent, the cell running is interrupted and the cells after it are not run;
-- a cap on the output kept per cell: a notebook that prints gigabytes costs the grader
-  at most ``max_output_bytes`` a cell (errors and results are always kept);
+- a cap on the output kept per cell: a notebook that prints gigabytes, or floods errors,
+  displays or their metadata, costs the grader at most ``max_output_bytes`` a cell,
+  counted as the bytes the grader holds; past the cap, the cell's first error and first
+  result are still kept, shortened, so its verdict stands. Display updates and widget
+  messages, which decide no grade, are ignored;
 - no crash when the kernel dies (memory limit, ``os._exit``...) or stops answering: the
   cell gets an error that says why, in French, and so does every cell left unrun. A test
   cell that could not run therefore scores nothing, as it would have failed.
 """
 
 import math
+import sys
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -26,7 +30,9 @@ STOPPED = "GradingStopped"  # the error given to a cell that the grading could n
 TRUNCATED = "[sortie tronquée\u00a0: cette cellule a produit plus de {}, le reste est ignoré]\n"
 TRUNCATED_START = TRUNCATED[: TRUNCATED.index("{")]
 LIMIT_HIT = "Bac à sable\u00a0: "  # starts the note of a limit the kernel ran into
-KEPT = ("error", "execute_result")
+KEPT = ("error", "execute_result")  # what decides a test cell's grade: kept, shortened, past the cap
+SHORT = 4096  # characters of each text of an error or result kept past the cap
+IGNORED = ("update_display_data", "comm_open", "comm_msg", "comm_close")  # held for no verdict
 UNFINISHED = (
     "la cellule ne s'est pas terminée proprement\u00a0: elle a dépassé son délai sans s'arrêter "
     "quand elle a été interrompue, ou sa sortie était trop volumineuse pour être reçue."
@@ -38,9 +44,31 @@ def stopped_output(reason):
     return new_output("error", ename=STOPPED, evalue=reason, traceback=[f"{STOPPED}: {reason}"])
 
 
-def _content_size(content):
-    """The characters of a stream's text or of a display's data."""
-    return len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+def _held(content):
+    """The bytes a message's content holds in the grader's memory: its strings, numbers,
+    lists and dicts, however deeply nested."""
+    total, stack = 0, [content]
+    while stack:
+        item = stack.pop()
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return total
+
+
+def _shortened(msg_type, content):
+    """The content of an error or a result cut to what its verdict needs."""
+    if msg_type == "error":
+        traceback = content.get("traceback") or [""]
+        return {
+            "ename": str(content.get("ename", ""))[:SHORT],
+            "evalue": str(content.get("evalue", ""))[:SHORT],
+            "traceback": [str(traceback[-1])[:SHORT]],
+        }
+    text = (content.get("data") or {}).get("text/plain", "")
+    return {"data": {"text/plain": str(text)[:SHORT]}, "metadata": {}, "execution_count": content.get("execution_count")}
 
 
 class GuardedExecute(Execute):
@@ -49,7 +77,7 @@ class GuardedExecute(Execute):
     notebook_timeout = Integer(
         300, config=True, help="Seconds the whole notebook may run, on top of the per-cell timeout."
     )
-    max_output_bytes = Integer(2**20, config=True, help="Characters of output kept per cell.")
+    max_output_bytes = Integer(2**20, config=True, help="Bytes of output (any kind) the grader keeps per cell.")
 
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = None  # set when the first cell runs: the kernel's start-up is not counted
@@ -80,7 +108,7 @@ class GuardedExecute(Execute):
         if self._stopped is not None:
             cell.outputs = [stopped_output(f"cellule non exécutée\u00a0: {self._stopped}.")]
             return cell, self.resources
-        self._output_size, self._truncated = 0, False
+        self._output_size, self._truncated, self._shortened = 0, False, set()
         try:
             super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -102,20 +130,32 @@ class GuardedExecute(Execute):
                 cell.outputs.append(new_output("stream", name="stderr", text=f"{LIMIT_HIT}{hit}.\n"))
         return cell, self.resources
 
-    def output(self, outs, msg, display_id, cell_index):
-        """Keep a cell's output until it reaches ``max_output_bytes``, then drop the rest
-        (errors and results excepted), saying so once."""
-        if msg["msg_type"] in KEPT:
-            return super().output(outs, msg, display_id, cell_index)
-        if self._truncated:
+    def process_message(self, msg, cell, cell_index):
+        """nbclient's handling of a kernel message, without display ids (an output is never
+        replaced afterwards, uncounted), display updates or widget messages."""
+        if msg["msg_type"] in IGNORED:
             return None
+        if msg["content"].get("transient"):
+            msg = {**msg, "content": {**msg["content"], "transient": {}}}
+        return super().process_message(msg, cell, cell_index)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep a cell's outputs while they hold less than ``max_output_bytes``, then drop
+        the rest, saying so once; past the cap, the cell's first error and first result are
+        kept, shortened."""
+        msg_type = msg["msg_type"]
         room = self.max_output_bytes - self._output_size
-        self._output_size += _content_size(msg["content"])
+        self._output_size += _held(msg["content"])
         if self._output_size <= self.max_output_bytes:
             return super().output(outs, msg, display_id, cell_index)
+        if msg_type in KEPT and msg_type not in self._shortened:
+            self._shortened.add(msg_type)
+            return super().output(outs, {**msg, "content": _shortened(msg_type, msg["content"])}, None, cell_index)
+        if self._truncated:
+            return None
         self._truncated = True
-        if msg["msg_type"] == "stream" and room > 0:  # keep the beginning of this stream
-            msg = {**msg, "content": {**msg["content"], "text": msg["content"]["text"][:room]}}
+        if msg_type == "stream" and room > 0:  # keep the beginning of this stream
+            msg = {**msg, "content": {**msg["content"], "text": str(msg["content"].get("text", ""))[:room]}}
             super().output(outs, msg, display_id, cell_index)
         outs.append(new_output("stream", name="stderr", text=TRUNCATED.format(size(self.max_output_bytes))))
         return None

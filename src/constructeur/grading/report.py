@@ -1,5 +1,6 @@
 """The French score table that ``constructeur check`` prints for one graded notebook."""
 
+from .learner_text import one_line
 from .french import describe, number, points, repair_note
 from .reading import explain, reread
 from .results import Grading
@@ -65,4 +66,4 @@ def render(grading: Grading) -> str:
             lines += [f"    {hint}" for hint in hints if hint]
     total = f"Total\u00a0: {points(grading.score, grading.max_score)}"
     lines.append(f"{total} ({VISIBLE_ONLY})" if grading.visible_only else total)
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # learner text stays on its line

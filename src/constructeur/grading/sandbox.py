@@ -8,7 +8,11 @@ autograde`` starts it, runs under ``bwrap`` with:
   private working folder in memory (``/sandbox/work``, holding the assignment's data
   files read-only), a private home and ``/tmp``; whatever the kernel writes vanishes with it;
 - no network (a network namespace of its own); the grader talks to the kernel through
-  Jupyter's ``ipc`` transport, over sockets in a folder shared with the sandbox;
+  Jupyter's ``ipc`` transport, over sockets in a small tmpfs of the sandbox's own
+  (``run_bytes``), which the grader reaches through the sandbox's root in ``/proc``: the
+  kernel can write nothing of the grader's disk, and reads its connection file read-only;
+- no descriptor of the grader: its standard streams are ``/dev/null`` (it cannot write
+  to the grader's terminal or logs), its only other files are those it opens itself;
 - a PID namespace of its own, ended with the kernel: no process survives grading;
 - an environment reduced to ``SandboxProvisioner.passed_env`` (no secret of the grader's);
 - a memory and a process limit, in a cgroup of its own where the machine offers one
@@ -22,6 +26,7 @@ Where bubblewrap is missing or cannot create namespaces, the kernel is refused u
 
 import functools
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -41,6 +46,7 @@ from .french import size
 
 KERNEL_NAME = "constructeur-sandbox"
 WORKDIR = "/sandbox/work"
+SOCKETS = "sockets"  # the run folder's entry holding the ipc sockets: a tmpfs in the sandbox
 HOME = "/sandbox/home"
 UNPRIVILEGED = "65534"  # nobody
 
@@ -102,20 +108,26 @@ def _system_binds():
     return args
 
 
-def bwrap_command(kernel_cmd, *, bwrap, run_dir, data_dir=None, readable=(), devices=()):
+def bwrap_command(
+    kernel_cmd, *, bwrap, run_dir, data_dir=None, readable=(), devices=(), run_bytes=2**20, info_fd=None
+):
     """The bubblewrap command line that runs ``kernel_cmd`` in the sandbox.
 
     Args:
         kernel_cmd: the kernel's own command (``python -m ipykernel_launcher -f …``).
         bwrap: path of the ``bwrap`` program.
-        run_dir: host folder of the connection file and ipc sockets, shared read-write
-            at the same path.
+        run_dir: host folder of the connection file ``connection.json``, which the kernel
+            reads at the same path; the ipc sockets go to ``run_dir/sockets``, a tmpfs of
+            ``run_bytes`` bytes in the sandbox (nothing of the host's is written).
         data_dir: host folder whose files (except notebooks) appear read-only in the
             working folder, as autograde's copies of the assignment's data files.
         readable: host folders visible read-only at the same path (the Python prefixes).
         devices: device nodes passed through (GPUs).
+        info_fd: a descriptor where bwrap writes, as JSON, the host pid of the sandbox.
     """
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session"]
+    if info_fd is not None:
+        args += ["--info-fd", str(info_fd)]
     args += ["--unshare-user", "--uid", UNPRIVILEGED, "--gid", UNPRIVILEGED]
     args += _system_binds()
     # A private /tmp before the binds: bwrap mounts in order, and the Python environment or
@@ -128,7 +140,8 @@ def bwrap_command(kernel_cmd, *, bwrap, run_dir, data_dir=None, readable=(), dev
         args += ["--dev-bind", device, device]
     if devices:  # the GPU drivers read their topology there
         args += ["--ro-bind", "/sys", "/sys"]
-    args += ["--bind", str(run_dir), str(run_dir)]
+    args += ["--size", str(run_bytes), "--tmpfs", f"{run_dir}/{SOCKETS}"]
+    args += ["--ro-bind", f"{run_dir}/connection.json", f"{run_dir}/connection.json"]
     args += ["--tmpfs", "/sandbox", "--dir", HOME, "--dir", WORKDIR]
     if data_dir is not None:
         for path in sorted(Path(data_dir).rglob("*")):
@@ -144,6 +157,15 @@ def _address_space_limit(command, memory_bytes):
     """``command`` under an address-space limit: the fallback without cgroups (CPU only,
     since CUDA's initialisation needs more address space than memory)."""
     return ["/bin/sh", "-c", 'ulimit -v "$1" && shift && exec "$@"', "sh", str(memory_bytes // 1024), *command]
+
+
+def _sandbox_pid(info):
+    """The host pid of the sandbox's first process, read from bwrap's ``--info-fd`` (a
+    file object at its reading end), or None when bwrap stopped before it started one."""
+    try:
+        return json.loads(info.read())["child-pid"]
+    except (ValueError, KeyError):
+        return None
 
 
 def bounded_client(client_class, max_message_bytes):
@@ -175,6 +197,9 @@ class SandboxProvisioner(LocalProvisioner):
     max_message_bytes = Integer(
         64 * 2**20, config=True, help="Largest message the grader accepts from the kernel, in bytes."
     )
+    run_bytes = Integer(
+        2**20, config=True, help="Size of the sandbox's folder of ipc sockets (a tmpfs), in bytes."
+    )
     bwrap = Unicode("bwrap", config=True, help="The bubblewrap program.")
     passed_env = List(
         Unicode(),
@@ -189,6 +214,7 @@ class SandboxProvisioner(LocalProvisioner):
 
     run_dir = None
     cgroup = None
+    _info = None  # the reading end of bwrap's --info-fd, until the kernel is launched
 
     @property
     def sandboxed(self):
@@ -207,11 +233,13 @@ class SandboxProvisioner(LocalProvisioner):
             return await super().pre_launch(**kwargs)
         self.run_dir = Path(tempfile.mkdtemp(prefix="constructeur-"))
         km = self.parent
-        km.transport, km.ip, km.cache_ports = "ipc", str(self.run_dir / "kernel"), False
+        km.transport, km.ip, km.cache_ports = "ipc", str(self.run_dir / SOCKETS / "kernel"), False
         km.connection_file = str(self.run_dir / "connection.json")
         km.client_factory = bounded_client(km.client_factory, self.max_message_bytes)
         data_dir = kwargs.get("cwd")
         kwargs = await super().pre_launch(**kwargs)  # connection file, kernel command, env
+        info, info_fd = os.pipe()
+        self._info = os.fdopen(info, "rb")
         command = bwrap_command(
             kwargs["cmd"],
             bwrap=shutil.which(self.bwrap),
@@ -219,6 +247,8 @@ class SandboxProvisioner(LocalProvisioner):
             data_dir=data_dir,
             readable=python_roots(),
             devices=accelerator_devices(),
+            run_bytes=self.run_bytes,
+            info_fd=info_fd,
         )
         self.cgroup = KernelCgroup.create(self.memory_limit, self.max_processes)
         if self.cgroup is not None:
@@ -227,8 +257,26 @@ class SandboxProvisioner(LocalProvisioner):
             command = _address_space_limit(command, self.memory_limit)
         else:
             self.log.warning("Pas de cgroup ici\u00a0: la mémoire du noyau n'est pas limitée.")
-        kwargs.update(cmd=command, cwd=str(self.run_dir))
+        # The kernel's standard streams are not the grader's; bwrap alone gets the info pipe.
+        quiet = subprocess.DEVNULL
+        kwargs.update(cmd=command, cwd=str(self.run_dir), stdin=quiet, stdout=quiet, stderr=quiet, pass_fds=(info_fd,))
         return kwargs
+
+    async def launch_kernel(self, cmd, **kwargs):
+        try:
+            connection_info = await super().launch_kernel(cmd, **kwargs)
+        finally:
+            for fd in kwargs.get("pass_fds", ()):
+                os.close(fd)  # bwrap holds it now: its end is the end of the pipe
+        if self.sandboxed:
+            with self._info:
+                pid = _sandbox_pid(self._info)
+            self._info = None
+            if pid is None:
+                raise SandboxUnavailable("le bac à sable du noyau n'a pas démarré (bubblewrap s'est arrêté).")
+            # The grader's way to the sockets in the sandbox's tmpfs, at the path both use.
+            (self.run_dir / SOCKETS).symlink_to(f"/proc/{pid}/root{self.run_dir}/{SOCKETS}")
+        return connection_info
 
     def _finalize_env(self, env):
         super()._finalize_env(env)
@@ -257,6 +305,9 @@ class SandboxProvisioner(LocalProvisioner):
 
     async def cleanup(self, restart=False):
         await super().cleanup(restart=restart)
+        if self._info is not None:  # the launch failed before bwrap wrote
+            self._info.close()
+            self._info = None
         if self.cgroup is not None:
             self.cgroup.remove()
             self.cgroup = None
