@@ -33,6 +33,7 @@ def test_one_device_cpu_scalars_and_transfers_pass():
         Y[0] = torch.zeros(3)
         assert Y.device == META
         assert torch.ones(2).to(META).device == META
+        assert nn.Linear(2, 2).to(META).weight.device == META
         assert (torch.ones(2) + torch.ones(2)).tolist() == [2.0, 2.0]
 
 

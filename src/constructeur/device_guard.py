@@ -23,18 +23,23 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_leaves
 
-# What moves or copies data from one device to another, as a GPU allows.
-TRANSFERS = frozenset({torch.Tensor.to, torch.Tensor.copy_, torch.Tensor.cpu, torch.Tensor.__setitem__})
+# What moves or copies data from one device to another, as a GPU allows, and what only
+# compares two tensors' kinds (nn.Module.to asks it).
+ALLOWED = frozenset({
+    torch.Tensor.to, torch.Tensor.copy_, torch.Tensor.cpu, torch.Tensor.__setitem__,
+    torch._has_compatible_shallow_copy_type,
+})
 
 
 class SameDevice(TorchFunctionMode):
     """Inside this context, a torch operation whose tensors are on two devices raises
     ``RuntimeError``, as CUDA does. A CPU tensor of zero dimensions goes with any device,
-    and transfers (``to``, ``cpu``, ``copy_``, item assignment) are allowed."""
+    and transfers (``to``, ``cpu``, ``copy_``, item assignment) are allowed, so a module
+    can be moved inside the guard."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func not in TRANSFERS:
+        if func not in ALLOWED:
             devices = {
                 leaf.device
                 for leaf in tree_leaves((args, kwargs))
