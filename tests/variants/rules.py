@@ -106,6 +106,8 @@ RULES = {
              "leading dimensions flattened into one"),
             ("HalfFourier.dimensions", "n peut être impair", "test_HalfFourier_hidden", "rounds up: (n + 1) // 2 coefficients"),
             ("HalfFourier.dimensions", "n peut valoir 1", "test_HalfFourier_hidden", "at least one coefficient: max(1, n // 2)"),
+            ("HalfFourier.dimensions", "X peut être non contigu", "test_HalfFourier_hidden",
+             "leading dimensions flattened with view: a non-contiguous input raises"),
         ],
         "GaussianNoise": [
             ("GaussianNoise.sans-parametre", "couche sans paramètre", "test_GaussianNoise_hidden",

@@ -49,7 +49,7 @@ def coverage(assignment):
     """The counts of the rule coverage of ``assignment``: sentences, rule-stating sentences,
     identifiers, rows of the rule table, wrong variants those rows name."""
     found = sentences(_notebook(assignment))
-    rows = [row for entries in RULES.get(assignment, {}).values() for row in entries]
+    rows = [(name, *row) for name, entries in RULES.get(assignment, {}).items() for row in entries]
     return {
         "phrases": len(found),
         "phrases porteuses de règles": sum(s.states_rule for s in found),
