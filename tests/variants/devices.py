@@ -386,3 +386,25 @@ def frobenius_norms(A, B, keep_on_device):
     return torch.stack([torch.linalg.matrix_norm(a @ b).cpu() for a, b in zip(A, B)])
 ''',
 })
+RIGHT["to_device"].update({
+    "torch.utils._pytree.tree_map over the tensors": '''
+from torch.utils import _pytree
+
+
+def to_device(obj, device):
+    return _pytree.tree_map(lambda leaf: leaf.to(device) if isinstance(leaf, torch.Tensor) else leaf, obj)
+''',
+})
+RIGHT["module_device"].update({
+    "a walk over named_modules, each module's own tensors": '''
+def module_device(module):
+    devices = set()
+    for _, sub in module.named_modules():
+        devices |= {t.device for t in sub.parameters(recurse=False)}
+        devices |= {t.device for t in sub.buffers(recurse=False)}
+    if len(devices) != 1:
+        raise ValueError(f"Périphériques trouvés : {', '.join(sorted(map(str, devices))) or 'aucun'}")
+    (device,) = devices
+    return device
+''',
+})
