@@ -757,3 +757,199 @@ class GaussianNoise(nn.Module):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Mistakes that pass on a CPU in float32 and break a sentence elsewhere (issues 15 and 18):
+# a second device, float64 or half precision, a parent's mode, a one-element case, sharing.
+RULE_BREAKERS["MySequential"].update({
+    "a module passed twice deep-copied at its second place: its gradient misses a use": '''
+import copy
+
+
+class MySequential(nn.Module):
+    def __init__(self, *modules):
+        super().__init__()
+        seen = []
+        for index, module in enumerate(modules):
+            if any(module is other for other in seen):
+                module = copy.deepcopy(module)
+            seen.append(module)
+            self.add_module(str(index), module)
+
+    def forward(self, X):
+        for module in self._modules.values():
+            X = module(X)
+        return X
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+''',
+})
+RULE_BREAKERS["ParallelModule"].update({
+    "parameters registered one by one, networks in a list: their buffers and modes are missed": '''
+class ParallelModule(nn.Module):
+    def __init__(self, net1, net2, dim=-1):
+        super().__init__()
+        self.nets = [net1, net2]
+        self.dim = dim
+        for index, net in enumerate(self.nets):
+            for name, param in net.named_parameters():
+                self.register_parameter(f"net{index + 1}_" + name.replace(".", "_"), param)
+
+    def forward(self, X):
+        return torch.cat([net(X) for net in self.nets], dim=self.dim)
+''',
+})
+RULE_BREAKERS["TensorReduction"].update({
+    "output squeezed: a batch of one gives shape (out_features,)": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(in_features, in_features, out_features))
+
+    def forward(self, X):
+        return torch.einsum("ijk,bi,bj->bk", self.weight, X, X).squeeze()
+''',
+    "sum accumulated in a tensor created on the default device": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(0.01 * torch.randn(in_features, in_features, out_features))
+
+    def forward(self, X):
+        y = torch.zeros(X.shape[0], self.weight.shape[2])
+        for i in range(self.weight.shape[0]):
+            y = y + (X[:, i : i + 1] * X) @ self.weight[i]
+        return y
+''',
+})
+RULE_BREAKERS["HalfFourier"].update({
+    "input cast to float32 before the transform": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.fft(X.float())[..., : X.shape[-1] // 2]
+''',
+    "DFT matrix built on the default device": '''
+import math
+
+
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        n = X.shape[-1]
+        angle = (-2 * math.pi / n) * torch.outer(torch.arange(n // 2), torch.arange(n)).to(X.dtype)
+        W = torch.polar(torch.ones_like(angle), angle)
+        return X.to(W.dtype) @ W.T
+''',
+    "at least one coefficient: max(1, n // 2)": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        return torch.fft.fft(X)[..., : max(1, X.shape[-1] // 2)]
+''',
+})
+RULE_BREAKERS["GaussianNoise"].update({
+    "noise drawn in float32 then cast: a float64 input gets float32 precision": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + (self.std * torch.randn(X.shape, device=X.device)).to(X.dtype)
+''',
+    "noise drawn in float32 and added: a bfloat16 input comes out in float32": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + self.std * torch.randn(X.shape, device=X.device)
+''',
+    "eval() overridden to set a flag: a parent's eval() never calls it": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"std doit être positif ou nul, pas {std}")
+        self.std = std
+        self.active = True
+
+    def eval(self):
+        self.active = False
+        return super().eval()
+
+    def train(self, mode=True):
+        if mode:
+            self.active = True
+        return super().train(mode)
+
+    def forward(self, X):
+        if not self.active:
+            return X
+        return X + self.std * torch.randn_like(X)
+''',
+})
+RIGHT["TensorReduction"].update({
+    "a loop over in_features, the sum started from zeros_like": '''
+class TensorReduction(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(in_features, in_features, out_features) * 0.01)
+
+    def forward(self, X):
+        y = torch.zeros_like(X[:, :1]).expand(-1, self.weight.shape[2])
+        for i in range(self.weight.shape[0]):
+            y = y + (X[:, i : i + 1] * X) @ self.weight[i]
+        return y
+''',
+})
+RIGHT["HalfFourier"].update({
+    "DFT matrix on the input's device, in its precision": '''
+import math
+
+
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        n = X.shape[-1]
+        k = torch.arange(n // 2, device=X.device)
+        t = torch.arange(n, device=X.device)
+        angle = (-2 * math.pi / n) * torch.outer(k, t).to(X.dtype)
+        W = torch.polar(torch.ones_like(angle), angle)
+        return X.to(W.dtype) @ W.T
+''',
+})
+RIGHT["GaussianNoise"].update({
+    "torch.normal with the input's shape, type and device": '''
+class GaussianNoise(nn.Module):
+    def __init__(self, std):
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"écart-type négatif : {std}")
+        self.std = std
+
+    def forward(self, X):
+        if not self.training:
+            return X
+        return X + torch.normal(0.0, self.std, size=X.shape, dtype=X.dtype, device=X.device)
+''',
+})
+RULE_BREAKERS["HalfFourier"].update({
+    "leading dimensions flattened with view: a non-contiguous input raises": '''
+class HalfFourier(nn.Module):
+    def forward(self, X):
+        n = X.shape[-1]
+        flat = torch.fft.fft(X.view(-1, n))[:, : n // 2]
+        return flat.view(*X.shape[:-1], n // 2)
+''',
+})

@@ -324,3 +324,87 @@ def frobenius_norms(A, B, keep_on_device):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Mistakes that pass the common cases and break a sentence (issues 15 and 18): a type or a
+# one-element case, a device told apart by its type only, buffers of sub-modules, the inputs
+# moved instead of the results.
+RULE_BREAKERS["to_device"].update({
+    "tensors rebuilt with torch.tensor(t.tolist()): float64 and bfloat16 become float32": '''
+def to_device(obj, device):
+    if isinstance(obj, torch.Tensor):
+        return torch.tensor(obj.tolist(), device=device)
+    if isinstance(obj, dict):
+        return {key: to_device(value, device) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_device(item, device) for item in obj)
+    return obj
+''',
+})
+RULE_BREAKERS["module_device"].update({
+    "devices compared by type only: cuda:0 and cuda:1 taken for one": '''
+def module_device(module):
+    devices = {torch.device(t.device.type) for t in [*module.parameters(), *module.buffers()]}
+    if len(devices) != 1:
+        raise ValueError(f"Périphériques trouvés : {sorted(map(str, devices))}")
+    return devices.pop()
+''',
+    "buffers of the module itself only (recurse=False)": '''
+def module_device(module):
+    devices = {t.device for t in [*module.parameters(), *module.buffers(recurse=False)]}
+    if len(devices) != 1:
+        raise ValueError(f"Périphériques trouvés : {sorted(map(str, devices))}")
+    return devices.pop()
+''',
+})
+RULE_BREAKERS["frobenius_norms"].update({
+    "norms stacked then squeezed: n = 1 gives a scalar": '''
+def frobenius_norms(A, B, keep_on_device):
+    if keep_on_device:
+        return torch.stack([torch.linalg.matrix_norm(a @ b) for a, b in zip(A, B)]).cpu().squeeze()
+    return torch.stack([torch.linalg.matrix_norm(a @ b).cpu() for a, b in zip(A, B)]).squeeze()
+''',
+    "half precision computed and returned in float32": '''
+def frobenius_norms(A, B, keep_on_device):
+    if A.dtype in (torch.float16, torch.bfloat16):
+        A, B = A.float(), B.float()
+    if keep_on_device:
+        return torch.stack([torch.linalg.matrix_norm(a @ b) for a, b in zip(A, B)]).cpu()
+    return torch.stack([torch.linalg.matrix_norm(a @ b).cpu() for a, b in zip(A, B)])
+''',
+    "the inputs moved to the CPU instead of each result": '''
+def frobenius_norms(A, B, keep_on_device):
+    if keep_on_device:
+        return torch.stack([torch.linalg.matrix_norm(a @ b) for a, b in zip(A, B)]).cpu()
+    A, B = A.cpu(), B.cpu()
+    return torch.stack([torch.linalg.matrix_norm(a @ b) for a, b in zip(A, B)])
+''',
+    "keep_on_device=True returns the squared norms": '''
+def frobenius_norms(A, B, keep_on_device):
+    if keep_on_device:
+        return torch.stack([torch.linalg.matrix_norm(a @ b) ** 2 for a, b in zip(A, B)]).cpu()
+    return torch.stack([torch.linalg.matrix_norm(a @ b).cpu() for a, b in zip(A, B)])
+''',
+})
+RIGHT["to_device"].update({
+    "torch.utils._pytree.tree_map over the tensors": '''
+from torch.utils import _pytree
+
+
+def to_device(obj, device):
+    return _pytree.tree_map(lambda leaf: leaf.to(device) if isinstance(leaf, torch.Tensor) else leaf, obj)
+''',
+})
+RIGHT["module_device"].update({
+    "a walk over named_modules, each module's own tensors": '''
+def module_device(module):
+    devices = set()
+    for _, sub in module.named_modules():
+        devices |= {t.device for t in sub.parameters(recurse=False)}
+        devices |= {t.device for t in sub.buffers(recurse=False)}
+    if len(devices) != 1:
+        raise ValueError(f"Périphériques trouvés : {', '.join(sorted(map(str, devices))) or 'aucun'}")
+    (device,) = devices
+    return device
+''',
+})

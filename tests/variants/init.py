@@ -277,7 +277,7 @@ def make_tied_mlp(in_features, hidden, out_features):
     "init_strange": {
         "U(-10, 10) then values with |w| < 5 set to zero": '''
 def init_strange(module):
-    if type(module) is nn.Linear:
+    if isinstance(module, nn.Linear):
         nn.init.uniform_(module.weight, -10.0, 10.0)
         with torch.no_grad():
             module.weight.mul_(module.weight.abs() >= 5)
@@ -417,3 +417,129 @@ def build_and_init(example_input, init, hidden=64, out_features=10):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Mistakes that pass the common cases and break a sentence (issues 15 and 18): a subclass of
+# nn.Linear, parameters replaced instead of modified, a second device or type, sharing
+# through .data, net.apply reaching the network itself.
+RULE_BREAKERS["make_tied_mlp"].update({
+    "second use through .data: its gradient misses that use": '''
+import torch.nn.functional as F
+
+
+class TiedMLP(nn.Module):
+    def __init__(self, in_features, hidden, out_features):
+        super().__init__()
+        self.inp = nn.Linear(in_features, hidden)
+        self.shared = nn.Linear(hidden, hidden)
+        self.out = nn.Linear(hidden, out_features)
+
+    def forward(self, X):
+        H = torch.relu(self.shared(torch.relu(self.inp(X))))
+        H = torch.relu(F.linear(H, self.shared.weight.data, self.shared.bias.data))
+        return self.out(H)
+
+
+def make_tied_mlp(in_features, hidden, out_features):
+    return TiedMLP(in_features, hidden, out_features)
+''',
+})
+RULE_BREAKERS["init_strange"].update({
+    "type(module) is nn.Linear: a subclass is left out": '''
+def init_strange(module):
+    if type(module) is nn.Linear:
+        nn.init.uniform_(module.weight, -10.0, 10.0)
+        with torch.no_grad():
+            module.weight.mul_(module.weight.abs() >= 5)
+            if module.bias is not None:
+                module.bias.fill_(0.0)
+''',
+    "weight replaced by a new nn.Parameter": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        weight = torch.empty_like(module.weight).uniform_(-10.0, 10.0)
+        module.weight = nn.Parameter(weight * (weight.abs() >= 5))
+        with torch.no_grad():
+            module.bias.zero_()
+''',
+    "weight.data set to a float32 tensor: a float64 layer changes type": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        weight = torch.empty(module.weight.shape, device=module.weight.device).uniform_(-10.0, 10.0)
+        module.weight.data = weight * (weight.abs() >= 5)
+        with torch.no_grad():
+            module.bias.zero_()
+''',
+    "signs drawn on the default device, mixed with the weight's device": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        with torch.no_grad():
+            draw = torch.rand(module.weight.shape)
+            sign = (draw < 0.25).float() - ((draw >= 0.25) & (draw < 0.5)).float()
+            magnitude = torch.empty_like(module.weight).uniform_(5.0, 10.0)
+            module.weight.copy_(sign * magnitude)
+            module.bias.zero_()
+''',
+})
+RULE_BREAKERS["init_per_layer"].update({
+    "type(m) is nn.Linear: subclasses are not counted": '''
+def init_per_layer(net):
+    linears = [m for m in net.modules() if type(m) is nn.Linear]
+    first, last = linears[0], linears[-1]
+    nn.init.xavier_uniform_(first.weight)
+    nn.init.constant_(last.weight, 42.0)
+    nn.init.zeros_(first.bias)
+    nn.init.zeros_(last.bias)
+''',
+    "last weight replaced by a new nn.Parameter": '''
+def init_per_layer(net):
+    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    first, last = linears[0], linears[-1]
+    nn.init.xavier_uniform_(first.weight)
+    last.weight = nn.Parameter(torch.full(last.weight.shape, 42.0, device=last.weight.device))
+    nn.init.zeros_(first.bias)
+    nn.init.zeros_(last.bias)
+''',
+})
+RULE_BREAKERS["build_and_init"].update({
+    "init applied to the children only, not to the network itself": '''
+def build_and_init(example_input, init, hidden=64, out_features=10):
+    net = nn.Sequential(nn.LazyLinear(hidden), nn.ReLU(), nn.LazyLinear(out_features)).to(example_input.device)
+    with torch.no_grad():
+        net(example_input)
+    for layer in net.children():
+        layer.apply(init)
+    return net
+''',
+})
+RIGHT["make_tied_mlp"].update({
+    "the shared layer's parameters reused through torch.nn.functional": '''
+import torch.nn.functional as F
+
+
+class TiedMLP(nn.Module):
+    def __init__(self, in_features, hidden, out_features):
+        super().__init__()
+        self.inp = nn.Linear(in_features, hidden)
+        self.shared = nn.Linear(hidden, hidden)
+        self.out = nn.Linear(hidden, out_features)
+
+    def forward(self, X):
+        H = F.relu(self.shared(F.relu(self.inp(X))))
+        H = F.relu(F.linear(H, self.shared.weight, self.shared.bias))
+        return self.out(H)
+
+
+def make_tied_mlp(in_features, hidden, out_features):
+    return TiedMLP(in_features, hidden, out_features)
+''',
+})
+RIGHT["init_strange"].update({
+    "d2l's style: uniform_, then the weights multiplied in place by a mask": '''
+def init_strange(module):
+    if isinstance(module, nn.Linear):
+        nn.init.uniform_(module.weight, -10, 10)
+        module.weight.data *= module.weight.data.abs() >= 5
+        nn.init.zeros_(module.bias)
+''',
+})

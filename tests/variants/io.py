@@ -358,3 +358,69 @@ def load_untrusted(path):
 ''',
     },
 }
+
+# ---------------------------------------------------------------------------------------
+# Mistakes that pass the common cases and break a sentence (issues 15 and 18), and right
+# answers written in styles a narrower test rejected: mmap=True, map_location, the file's
+# globals checked before a safe load.
+RULE_BREAKERS["save_tensors"].update({
+    "one-element tensors saved as scalars: shape (1,) becomes ()": '''
+def save_tensors(path, tensors):
+    torch.save({name: t.clone().squeeze() if t.numel() == 1 else t.clone() for name, t in tensors.items()}, path)
+''',
+})
+RULE_BREAKERS["transfer_first_layers"].update({
+    "only each child's own parameters (recurse=False): nested ones are missed": '''
+def transfer_first_layers(src, dst, n):
+    pairs = []
+    for src_child, dst_child in zip(list(src.children())[:n], list(dst.children())[:n]):
+        dst_params = dict(dst_child.named_parameters(recurse=False))
+        for name, src_param in src_child.named_parameters(recurse=False):
+            dst_param = dst_params.get(name)
+            if dst_param is None or dst_param.shape != src_param.shape:
+                raise ValueError(f"Paramètre « {name} » : formes incompatibles ou absent de dst.")
+            pairs.append((dst_param, src_param))
+    with torch.no_grad():
+        for dst_param, src_param in pairs:
+            dst_param.copy_(src_param)
+''',
+})
+RULE_BREAKERS["load_untrusted"].update({
+    "an allow-list wider than stated: whole nn modules let through": '''
+def load_untrusted(path):
+    with torch.serialization.safe_globals([nn.Linear, nn.Sequential, nn.ReLU]):
+        return torch.load(path, weights_only=True)
+''',
+})
+RIGHT["load_tensors"].update({
+    "mmap=True and map_location='cpu'": '''
+def load_tensors(path):
+    return torch.load(path, map_location="cpu", mmap=True, weights_only=True)
+''',
+})
+RIGHT["load_checkpoint"].update({
+    "mmap=True, map_location to the model's device": '''
+def load_checkpoint(path, model, optimizer):
+    device = next(model.parameters()).device
+    checkpoint = torch.load(path, map_location=device, mmap=True, weights_only=True)
+    model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return int(checkpoint["step"])
+''',
+})
+RIGHT["load_untrusted"].update({
+    "mmap=True and map_location='cpu'": '''
+def load_untrusted(path):
+    return torch.load(path, map_location="cpu", mmap=True, weights_only=True)
+''',
+    "the file's globals checked before a safe load": '''
+import pickle
+
+
+def load_untrusted(path):
+    unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(path)
+    if unsafe:
+        raise pickle.UnpicklingError(f"Fichier refusé : il contient {unsafe}")
+    return torch.load(path, weights_only=True)
+''',
+})

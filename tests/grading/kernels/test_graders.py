@@ -54,7 +54,7 @@ def _variants(assignment):
 
 
 def _rules(assignment):
-    """{name: [(rule, test cell, variant description)]} of tests/variants/rules.py."""
+    """{name: [(sentence, rule, test cell, variant description)]} of tests/variants/rules.py."""
     return _load("rules").RULES.get(assignment, {})
 
 
@@ -65,7 +65,7 @@ def _cases(kind):
         rules = _rules(assignment)
         for name, sources in sorted(variants.items()):
             for description, source in sources.items():
-                cells = sorted({cell for _, cell, variant in rules.get(name, []) if variant == description})
+                cells = sorted({cell for *_, cell, variant in rules.get(name, []) if variant == description})
                 params = (assignment, name, source) if kind == "right" else (assignment, name, source, cells)
                 cases.append(pytest.param(*params, id=f"{assignment}-{name}-{description}"))
     return cases
@@ -189,6 +189,6 @@ def test_every_rule_has_a_variant(assignment):
     rules, (wrong, _) = _rules(assignment), _variants(assignment)
     assert set(rules) == names, f"noms sans règles ou inconnus : {set(rules) ^ names}"
     for name, entries in rules.items():
-        for rule, cell, variant in entries:
+        for *_, rule, cell, variant in entries:
             assert variant in wrong.get(name, {}), f"{name}, « {rule} » : la variante « {variant} » n'existe pas"
             assert cell in cells and exercise_of(cell, names) == name, f"{name}, « {rule} » : {cell} n'est pas un test de {name}"
