@@ -12,6 +12,7 @@ connects the cells to the kernel that ``live_code`` in ``_config.yml`` names:
 - ``kernel: binder``: a Binder built from the repository of ``repository.url``.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def check_config(app, config):
     if live["kernel"] == "jupyterhub" and not live["jupyterhub_url"]:
         raise ConfigError("live_code.kernel vaut jupyterhub, mais live_code.jupyterhub_url (l'adresse du hub) manque")
     config.html_static_path.append(str(STATIC))
+    # Sphinx copies static files only when it writes pages: a new script rewrites them all.
+    config.live_code_assets = hashlib.sha256(b"".join(f.read_bytes() for f in sorted(STATIC.iterdir()))).hexdigest()
 
 
 def page_config(app) -> dict:
@@ -64,6 +67,7 @@ def write_placeholder(app, exception):
 
 def setup(app):
     app.add_config_value("live_code", {}, "html", types=[dict])
+    app.add_config_value("live_code_assets", "", "html", types=[str])
     app.connect("config-inited", check_config)
     app.connect("html-page-context", add_live_code)
     app.connect("build-finished", write_placeholder)

@@ -32,8 +32,9 @@ SITE = Path("_build", "html")
 SERVER_FILE = Path("_build", "live-server.json")
 JUPYTER_LOG = Path("_build", "live-jupyter.log")
 SERVER_URL_PATH = "/live-server.json"
-# What the book is built from: a file here newer than the site means a rebuild.
-BOOK_SOURCES = ("book", "_ext", "_config.yml", "_toc.yml")
+# What the book is built from: a file here newer than the site means a rebuild (not what a
+# live kernel may write in book/, its working folder).
+BOOK_SOURCES = ("book/*.ipynb", "book/*.md", "_ext/**/*.py", "_ext/**/static/*", "_config.yml", "_toc.yml")
 KERNEL_NAME = "python3"
 READY_TIMEOUT = 60.0
 
@@ -48,17 +49,16 @@ class LiveBook:
 
 
 def needs_build(root: Path) -> bool:
-    """Whether ``_build/html`` is missing or older than one of the book's sources."""
-    index = root / SITE / "index.html"
-    if not index.is_file():
+    """Whether ``_build/html`` is missing or older than one of the book's sources.
+
+    The build's date is that of its ``live-server.json`` placeholder, which the live_code
+    extension writes at the end of every build (Sphinx leaves unchanged pages alone).
+    """
+    placeholder = root / SITE / SERVER_URL_PATH.lstrip("/")
+    if not placeholder.is_file():
         return True
-    built = index.stat().st_mtime
-    for name in BOOK_SOURCES:
-        source = root / name
-        files = source.rglob("*") if source.is_dir() else [source]
-        if any(f.is_file() and f.stat().st_mtime > built for f in files):
-            return True
-    return False
+    built = placeholder.stat().st_mtime
+    return any(source.stat().st_mtime > built for pattern in BOOK_SOURCES for source in root.glob(pattern))
 
 
 def free_port() -> int:

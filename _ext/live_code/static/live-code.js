@@ -149,11 +149,15 @@
     }
   }
 
-  function frenchButtons() {
+  // thebe's controls speak English and its editors have no accessible name.
+  function frenchControls() {
     for (const run of document.querySelectorAll(".thebe-run-button")) {
       run.textContent = "▶ Exécuter";
       run.title = "Exécuter cette cellule (Maj+Entrée)";
     }
+    document.querySelectorAll(".thebe-cell textarea").forEach((editor, index) => {
+      editor.setAttribute("aria-label", `Code de la cellule ${index + 1} (Maj+Entrée pour l'exécuter)`);
+    });
   }
 
   async function activate() {
@@ -179,10 +183,10 @@
         mountRestartAllButton: false,
         predefinedOutput: true,
         kernelOptions: { kernelName: config.kernel_name, path: "/" },
-        codeMirrorConfig: { lineNumbers: false },
+        codeMirrorConfig: { lineNumbers: false, lineWrapping: true },
       };
       const bootstrapped = window.thebe.bootstrap(options);
-      frenchButtons();
+      frenchControls();
       await bootstrapped;
       say(MESSAGES.ready, "ready");
       start.hidden = true;
