@@ -87,7 +87,8 @@
     const api = async (path, options = {}) => {
       const response = await fetch(`${hub}hub/api/${path}`, { ...options, headers: { Authorization: `token ${token}` } });
       if (!response.ok) throw new Error(`le hub a répondu ${response.status} à ${path}`);
-      return response.status === 204 ? {} : response.json();
+      const text = await response.text(); // starting a server answers 201 or 202, often empty
+      return text ? JSON.parse(text) : {};
     };
     let user = await api("user");
     if (!user.server) await api(`users/${encodeURIComponent(user.name)}/server`, { method: "POST" });
