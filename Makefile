@@ -72,7 +72,7 @@ book: $(STAMP) $(MATHJAX) $(THEBE)
 
 # Live code on a learner's machine: builds the book if needed, serves it on 127.0.0.1 with
 # a local Jupyter server, and prints the one address to open (see src/constructeur/serve.py).
-serve: $(STAMP) $(MATHJAX) $(THEBE)
+serve: $(STAMP)
 	$(PY) -m constructeur.serve
 
 $(MATHJAX):

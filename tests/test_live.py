@@ -154,6 +154,10 @@ def test_a_figure_and_a_raising_cell(live_page):
     edit(page, trial, "plt.plot([0, 1, 2], [2, 0, 1])\nplt.show()")
     figure = run(page, trial).locator("img")
     assert figure.evaluate("image => image.naturalWidth") > 100
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    cell(page, trial).locator("xpath=ancestor::div[contains(@class, 'live-code-trial')]").screenshot(
+        path=str(CAPTURES / "live-figure.png")
+    )
     edit(page, trial, "1 / 0")
     error = run(page, trial).locator("[data-mime-type='application/vnd.jupyter.stderr']")
     assert "ZeroDivisionError" in error.inner_text()
@@ -172,8 +176,9 @@ def test_live_mode_reaches_nothing_but_127_0_0_1_and_has_no_serious_accessibilit
     serious = [f"{v['id']}\u00a0: {[n['target'] for n in v['nodes']]}" for v in violations if v["impact"] in ("serious", "critical")]
     assert_clean(page)
     assert not serious, "\n".join(serious)
+    # for a human to look at: the bar (« Noyau prêt ») and the first cells, edited and run
     CAPTURES.mkdir(parents=True, exist_ok=True)
-    page.locator(".thebe-cell").nth(1).scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('.live-code-bar').scrollIntoView()")
     page.screenshot(path=str(CAPTURES / "live.png"))
 
 

@@ -150,7 +150,7 @@ def test_main_builds_the_book_first_and_stops_if_the_build_fails(built, monkeypa
 def test_live_book_starts_a_jupyter_server_that_wants_its_token(built):
     with serve.live_book(built) as book:
         handed = json.loads(get_url(book.url + "live-server.json").read())
-        assert handed == {"baseUrl": book.jupyter_url, "token": book.token, "kernelName": "python3"}
+        assert handed == {"baseUrl": book.jupyter_url, "token": book.token}
         assert oct((built / serve.SERVER_FILE).stat().st_mode & 0o777) == "0o600"
         jupyter = book.jupyter_url.removeprefix("http://").strip("/")
         assert get_url(f"http://{jupyter}/api/kernels").status == 403

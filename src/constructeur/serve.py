@@ -35,7 +35,6 @@ SERVER_URL_PATH = "/live-server.json"
 # What the book is built from: a file here newer than the site means a rebuild (not what a
 # live kernel may write in book/, its working folder).
 BOOK_SOURCES = ("book/*.ipynb", "book/*.md", "_ext/**/*.py", "_ext/**/static/*", "_config.yml", "_toc.yml")
-KERNEL_NAME = "python3"
 READY_TIMEOUT = 60.0
 
 
@@ -161,7 +160,7 @@ def live_book(root: Path, port: int = 0):
         try:
             wait_until_ready(jupyter_url, token, jupyter)
             server_file.touch(mode=0o600)
-            server_file.write_text(json.dumps({"baseUrl": jupyter_url, "token": token, "kernelName": KERNEL_NAME}))
+            server_file.write_text(json.dumps({"baseUrl": jupyter_url, "token": token}))
             yield LiveBook(url, jupyter_url, token)
         finally:
             site.shutdown()
