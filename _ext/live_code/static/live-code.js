@@ -6,8 +6,7 @@
 // share one kernel, in page order. Stored outputs stay until their cell is rerun.
 (() => {
   "use strict";
-  const script = document.currentScript;
-  const config = JSON.parse(script.dataset.config);
+  const config = JSON.parse(document.currentScript.dataset.config);
   const root = new URL(document.documentElement.dataset.content_root || "./", document.baseURI);
   const MESSAGES = {
     connecting: "Connexion au noyau…",
@@ -18,7 +17,7 @@
     hubToken: "Jeton d'accès au hub du cours",
     noHubToken: "Sans jeton d'accès, le hub du cours ne peut pas ouvrir de noyau",
   };
-  const TRIAL = "# Votre essai : écrivez votre code ici, puis Maj+Entrée pour l'exécuter\n";
+  const TRIAL = "# Votre essai\u00a0: écrivez votre code ici, puis Maj+Entrée pour l'exécuter\n";
 
   let bar, start, restart, status;
 
@@ -39,7 +38,7 @@
 
   function mountBar() {
     const heading = document.querySelector("main article h1");
-    if (!heading) return false;
+    if (!heading) return;
     bar = document.createElement("div");
     bar.className = "live-code-bar";
     bar.setAttribute("role", "group");
@@ -52,7 +51,6 @@
     status.setAttribute("role", "status");
     bar.append(start, restart, status);
     heading.after(bar);
-    return true;
   }
 
   // thebe's options to reach the kernel, or null when there is no server to reach.
