@@ -176,9 +176,9 @@ def test_live_mode_reaches_nothing_but_127_0_0_1_and_has_no_serious_accessibilit
     serious = [f"{v['id']}\u00a0: {[n['target'] for n in v['nodes']]}" for v in violations if v["impact"] in ("serious", "critical")]
     assert_clean(page)
     assert not serious, "\n".join(serious)
-    # for a human to look at: the bar (« Noyau prêt ») and the first cells, edited and run
+    # for a human to look at: the title, the bar (« Noyau prêt ») and the first cell
     CAPTURES.mkdir(parents=True, exist_ok=True)
-    page.evaluate("document.querySelector('.live-code-bar').scrollIntoView()")
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(CAPTURES / "live.png"))
 
 
