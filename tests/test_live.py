@@ -12,11 +12,11 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+# the browser and the plain site (no live server) are test_browser's fixtures
 from test_browser import CAPTURES, HOST, HTML, ROOT, SECTIONS, Recorder, assert_clean, browser, route_local_only, site  # noqa: F401
 
 from constructeur import serve
@@ -209,8 +209,7 @@ def test_the_token_is_never_in_the_built_site(live):
     assert json.loads((HTML / "live-server.json").read_text()) == {"baseUrl": None, "token": None}
     leaks = [path for path in HTML.rglob("*") if path.is_file() and token in path.read_bytes()]
     assert not leaks, leaks
-    site = urlsplit(live[0])
-    served = request(site.port, "GET", "/live-server.json")
+    served = request(urlsplit(live[0]).port, "GET", "/live-server.json")
     assert served.status == 200 and json.loads(served.read())["token"] == live[2]
 
 
