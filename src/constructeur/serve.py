@@ -159,6 +159,7 @@ def live_book(root: Path, port: int = 0):
         jupyter = start_jupyter(root, jupyter_port, url.rstrip("/"), token, log)
         try:
             wait_until_ready(jupyter_url, token, jupyter)
+            server_file.unlink(missing_ok=True)  # one left by a killed run keeps its mode
             server_file.touch(mode=0o600)
             server_file.write_text(json.dumps({"baseUrl": jupyter_url, "token": token}))
             yield LiveBook(url, jupyter_url, token)
