@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: book test unit execute exercises clean prerequisites
+.PHONY: book serve test unit execute exercises clean prerequisites
 
 # The interpreter that creates .venv: the first of these that is Python >= 3.11 (the
 # pinned numpy, ipython, matplotlib and nbgrader need it); `make book PYTHON=...` to choose.
@@ -58,8 +58,22 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 MATHJAX := vendor/mathjax/.version-$(MATHJAX_VERSION)
 
-book: $(STAMP) $(MATHJAX)
+# thebe, the live-code mode's client (with its CodeMirror), is vendored the same way. Its
+# bundle has three CDN addresses as defaults: MathJax 2 for LaTeX outputs (emptied: such an
+# output shows as text; the page's own MathJax 3 cannot serve thebe's MathJax 2 calls), and
+# require.js and jsDelivr for third-party ipywidgets, not configurable (empty data: URLs:
+# such a widget fails in the page instead of fetching code). The grep proves none is left.
+THEBE_VERSION := 0.9.3
+THEBE_SHA256 := 4777b3f0c5dcee04b3e5a99fd918a9cf7cb91c3208159af2f1fb54b3c27d0899
+THEBE := vendor/thebe/.version-$(THEBE_VERSION)
+
+book: $(STAMP) $(MATHJAX) $(THEBE)
 	jupyter-book build . --warningiserror --nitpick --keep-going
+
+# Live code on a learner's machine: builds the book if needed, serves it on 127.0.0.1 with
+# a local Jupyter server, and prints the one address to open (see src/constructeur/serve.py).
+serve: $(STAMP)
+	$(PY) -m constructeur.serve
 
 $(MATHJAX):
 	rm -rf vendor/mathjax && mkdir -p vendor/mathjax
@@ -67,6 +81,19 @@ $(MATHJAX):
 	echo "$(MATHJAX_SHA256)  vendor/mathjax-$(MATHJAX_VERSION).tgz" | sha256sum --check --quiet
 	tar -xzf vendor/mathjax-$(MATHJAX_VERSION).tgz -C vendor/mathjax --strip-components=1 package/es5 package/LICENSE
 	rm vendor/mathjax-$(MATHJAX_VERSION).tgz
+	touch $@
+
+$(THEBE):
+	rm -rf vendor/thebe && mkdir -p vendor/thebe
+	npm pack --silent --pack-destination vendor thebe@$(THEBE_VERSION) >/dev/null
+	echo "$(THEBE_SHA256)  vendor/thebe-$(THEBE_VERSION).tgz" | sha256sum --check --quiet
+	tar -xzf vendor/thebe-$(THEBE_VERSION).tgz -C vendor/thebe --strip-components=2 --wildcards \
+		'package/lib/*.js' 'package/lib/*.css' 'package/lib/*.LICENSE.txt'
+	rm vendor/thebe-$(THEBE_VERSION).tgz
+	sed -i -e 's#"https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.5/MathJax.js"#""#g' \
+		-e 's#https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js#data:text/javascript,#' \
+		-e 's#https://cdn.jsdelivr.net/npm/#data:,#g' vendor/thebe/index.js
+	! grep -l 'https://cdn' vendor/thebe/*.js
 	touch $@
 
 # Two runs: coverage is measured on the package's tests and doctests (under pytest-cov,
