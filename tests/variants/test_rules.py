@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbgrader import utils
 
-from constructeur.grading import exercise_of
+from constructeur.grading.notebooks import exercise_of
 from helpers import ROOT
 from variants.rules import RULES
 from variants.statements import sentences
