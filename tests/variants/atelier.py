@@ -362,6 +362,28 @@ class Standardize(nn.Module):
     def forward(self, X):
         return (X.reshape(-1, X.shape[-1]) - self.mean) / self.std
 ''',
+        "multiplied by the standard deviation instead of divided": '''
+class Standardize(nn.Module):
+    def __init__(self, X):
+        super().__init__()
+        std = X.std(dim=0, correction=0)
+        self.register_buffer("mean", X.mean(dim=0))
+        self.register_buffer("std", torch.where(std == 0, torch.ones_like(std), std))
+
+    def forward(self, X):
+        return (X - self.mean) * self.std
+''',
+        "buffers named mu and sigma instead of mean and std": '''
+class Standardize(nn.Module):
+    def __init__(self, X):
+        super().__init__()
+        std = X.std(dim=0, correction=0)
+        self.register_buffer("mu", X.mean(dim=0))
+        self.register_buffer("sigma", torch.where(std == 0, torch.ones_like(std), std))
+
+    def forward(self, X):
+        return (X - self.mu) / self.sigma
+''',
     },
     "save_resumable": {
         "Python's generator left out": '''
@@ -441,6 +463,32 @@ def save_resumable(path, model, optimizer, step):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+''',
+        "draws a random name for the temporary file after taking the states": _CHECKPOINT + '''
+
+def save_resumable(path, model, optimizer, step):
+    checkpoint = _checkpoint(model, optimizer, step)
+    tmp = Path(path).with_name(f"{Path(path).name}.{random.randrange(10**6)}.tmp")
+    try:
+        torch.save(checkpoint, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+''',
+        "the old file removed as well when the write fails": _CHECKPOINT + '''
+
+def save_resumable(path, model, optimizer, step):
+    fd, tmp = tempfile.mkstemp(dir=Path(path).parent)
+    os.close(fd)
+    try:
+        torch.save(_checkpoint(model, optimizer, step), tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        os.remove(tmp)
+        if os.path.exists(path):
+            os.remove(path)
+        raise
 ''',
     },
     "load_resumable": {
