@@ -50,3 +50,9 @@ def pytest_terminal_summary(terminalreporter):
             f"graders: {len({a for _, a in runs})} assignments, "
             f"{kinds.count('wrong')} wrong and {kinds.count('right')} right variants run"
         )
+
+
+def pytest_ignore_collect(collection_path):
+    """conftest files hold fixtures and hooks, not doctests: ``--doctest-modules`` would
+    import each one as a module named ``conftest``, which clashes between the wings' folders."""
+    return collection_path.name == "conftest.py" or None
