@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: book serve test unit execute exercises clean prerequisites
+.PHONY: book serve test unit differential execute exercises clean prerequisites
 
 # The interpreter that creates .venv: the first of these that is Python >= 3.11 (the
 # pinned numpy, ipython, matplotlib and nbgrader need it); `make book PYTHON=...` to choose.
@@ -120,6 +120,11 @@ prerequisites:
 # (tests/grading/kernels/ and tests/book/browser/ are the others).
 unit: $(STAMP)
 	$(PY) -m pytest src tests --ignore=tests/grading/kernels --ignore=tests/book/browser
+
+# The three graders compared on every variant of tests/variants/ (make test compares them on
+# the first wrong and the first right variant of each exercise): about 20 minutes on 2 cores.
+differential: $(STAMP)
+	CONSTRUCTEUR_DIFFERENTIAL=all $(PY) -m pytest -p no:cacheprovider tests/grading/kernels/test_differential.py
 
 execute: $(STAMP)
 	$(PY) -m jupyter nbconvert --to notebook --execute --inplace book/*.ipynb

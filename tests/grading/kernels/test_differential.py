@@ -3,13 +3,17 @@ every solution, ``constructeur check``, ``constructeur grade`` and a plain ``nbg
 autograde`` configured by the course give each test cell the same score and find the same
 things (repairs, edited locked cells, flags).
 
-To keep the suite's time, variants are packed: copy k of an assignment is its solved
-notebook with the k-th variant of every graded name in that name's answer cell; copy 0 of
-each kind is therefore several variants at once, and the solution is a copy of its own. Each
-grader then grades the assignment's copies in one run (one class grading per assignment).
+To keep the suite's time, variants are packed: a copy of an assignment is its solved
+notebook with one variant of every graded name in that name's answer cell, and the solution
+is a copy of its own. Each grader then grades the assignment's copies in one run (one class
+grading per assignment). ``make test`` packs a sample: the first wrong and the first right
+variant of every name (two copies beside the solution); ``make differential``
+(``CONSTRUCTEUR_DIFFERENTIAL=all``) packs every variant: copy k holds the k-th variant of
+every name, wrong ones first.
 """
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,19 +34,26 @@ from helpers import ROOT, cell, copy_course, require_sandbox
 ASSIGNMENTS = Course(ROOT).assignments()
 
 
+EVERY_VARIANT = os.environ.get("CONSTRUCTEUR_DIFFERENTIAL") == "all"
+
+
 def _variants(assignment):
-    """{graded name: [variant source, ...]}, wrong and right ones (none without a file)."""
+    """{graded name: [variant source, ...]}, wrong ones then right ones (none without a
+    file): all of them with EVERY_VARIANT, else the first wrong and the first right one."""
     path = ROOT / "tests" / "variants" / f"{assignment}.py"
     if not path.is_file():
         return {}
     spec = importlib.util.spec_from_file_location(f"differential_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    sources = {}
-    for table in (module.WRONG, getattr(module, "RULE_BREAKERS", {}), module.RIGHT):
+    wrong, right = {}, {}
+    for table, kind in ((module.WRONG, wrong), (getattr(module, "RULE_BREAKERS", {}), wrong), (module.RIGHT, right)):
         for name, variants in table.items():
-            sources.setdefault(name, []).extend(variants.values())
-    return sources
+            kind.setdefault(name, []).extend(variants.values())
+    if not EVERY_VARIANT:
+        wrong = {name: sources[:1] for name, sources in wrong.items()}
+        right = {name: sources[:1] for name, sources in right.items()}
+    return {name: wrong.get(name, []) + right.get(name, []) for name in {**wrong, **right}}
 
 
 def _copies(root, assignment):
