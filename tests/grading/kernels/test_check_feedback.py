@@ -151,7 +151,7 @@ def test_edited_test_of_the_released_notebook_is_noted(tiny_released, capsys):
     code, out = _check(capsys, path)
     assert code == 1 and "Total\u00a0: 1/4" in out, out  # test_double, as edited, passes
     assert (
-        "⚠ La cellule de test «\u00a0test_double\u00a0» a été modifiée et le cours n'a pas ses sources "
+        "⚑ À examiner\u00a0: La cellule de test «\u00a0test_double\u00a0» a été modifiée et le cours n'a pas ses sources "
         "pour la rétablir\u00a0: elle a servi telle quelle, la correction de l'enseignant utilisera l'originale."
     ) in out
     assert out.count("a été modifiée") == 1
