@@ -12,7 +12,9 @@
   messages, which decide no grade, are ignored;
 - no crash when the kernel dies (memory limit, ``os._exit``...) or stops answering: the
   cell gets an error that says why, in French, and so does every cell left unrun. A test
-  cell that could not run therefore scores nothing, as it would have failed.
+  cell that could not run therefore scores nothing, as it would have failed;
+- verdicts reached outside the kernel: a test cell written as a trial (``trial.check``)
+  is run from the grader (``remote.run_test``), with its source taken from the gradebook.
 """
 
 import math
@@ -20,28 +22,22 @@ import sys
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat.v4 import new_output
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader import utils
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
 from .french import size
+from .outputs import LIMIT_HIT, SHORT, TRUNCATED, stopped_output
+from .remote import run_test
 
-STOPPED = "GradingStopped"  # the error given to a cell that the grading could not (fully) run
-TRUNCATED = "[sortie tronquée\u00a0: cette cellule a produit plus de {}, le reste est ignoré]\n"
-TRUNCATED_START = TRUNCATED[: TRUNCATED.index("{")]
-LIMIT_HIT = "Bac à sable\u00a0: "  # starts the note of a limit the kernel ran into
 KEPT = ("error", "execute_result")  # what decides a test cell's grade: kept, shortened, past the cap
-SHORT = 4096  # characters of each text of an error or result kept past the cap
 IGNORED = ("update_display_data", "comm_open", "comm_msg", "comm_close")  # held for no verdict
 UNFINISHED = (
     "la cellule ne s'est pas terminée proprement\u00a0: elle a dépassé son délai sans s'arrêter "
     "quand elle a été interrompue, ou sa sortie était trop volumineuse pour être reçue."
 )  # what grading reads: never dropped
-
-
-def stopped_output(reason):
-    """The error output of a cell that could not run (or finish) for ``reason`` (French)."""
-    return new_output("error", ename=STOPPED, evalue=reason, traceback=[f"{STOPPED}: {reason}"])
 
 
 def _held(content):
@@ -71,6 +67,17 @@ def _shortened(msg_type, content):
     return {"data": {"text/plain": str(text)[:SHORT]}, "metadata": {}, "execution_count": content.get("execution_count")}
 
 
+def _course_tests(resources) -> dict[str, str]:
+    """grade_id -> source of the notebook's test cells, as the gradebook holds them (the
+    course's, hidden tests included); none outside nbgrader's autograde."""
+    where = resources.get("nbgrader", {})
+    if "db_url" not in where:
+        return {}
+    with Gradebook(where["db_url"]) as gradebook:
+        notebook = gradebook.find_notebook(where["notebook"], where["assignment"])
+        return {cell.name: cell.source for cell in notebook.source_cells if cell.name in {g.name for g in notebook.grade_cells}}
+
+
 class GuardedExecute(Execute):
     """Execute, with a notebook time budget, an output cap and French verdicts."""
 
@@ -83,6 +90,7 @@ class GuardedExecute(Execute):
         self._deadline = None  # set when the first cell runs: the kernel's start-up is not counted
         self._stopped = None  # why the cells left are not run, once something stopped grading
         self._limits_reported = set()
+        self._tests = _course_tests(resources or {})
         self.timeout_func = self._cell_timeout
         return super().preprocess(nb, resources, km=km)
 
@@ -108,6 +116,20 @@ class GuardedExecute(Execute):
         if self._stopped is not None:
             cell.outputs = [stopped_output(f"cellule non exécutée\u00a0: {self._stopped}.")]
             return cell, self.resources
+        source = self._tests.get(cell.metadata.get("nbgrader", {}).get("grade_id")) if utils.is_grade(cell) else None
+        outputs = None if source is None else run_test(source, lambda code: self._run(new_code_cell(code), resources, index))
+        if outputs is None:
+            self._run(cell, resources, index)
+        else:  # nbclient put the requests' cells in the test cell's place
+            cell.outputs, self.nb.cells[index] = outputs, cell
+        for hit in self._limits_hit().values():
+            if hit not in self._limits_reported and hit != self._stopped:
+                self._limits_reported.add(hit)
+                cell.outputs.append(new_output("stream", name="stderr", text=f"{LIMIT_HIT}{hit}.\n"))
+        return cell, self.resources
+
+    def _run(self, cell, resources, index):
+        """Execute ``cell`` in the kernel, within the limits; its outputs."""
         self._output_size, self._truncated, self._shortened = 0, False, set()
         try:
             super().preprocess_cell(cell, resources, index)
@@ -124,11 +146,7 @@ class GuardedExecute(Execute):
                 for position, output in enumerate(cell.outputs):  # interrupted when the budget ran out
                     if output.output_type == "error" and output.ename == self.error_on_timeout["ename"]:
                         cell.outputs[position] = stopped_output(f"{self._stopped}, pendant cette cellule.")
-        for hit in self._limits_hit().values():
-            if hit not in self._limits_reported and hit != self._stopped:
-                self._limits_reported.add(hit)
-                cell.outputs.append(new_output("stream", name="stderr", text=f"{LIMIT_HIT}{hit}.\n"))
-        return cell, self.resources
+        return cell.outputs
 
     def process_message(self, msg, cell, cell_index):
         """nbclient's handling of a kernel message, without display ids (an output is never

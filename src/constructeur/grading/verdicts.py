@@ -5,7 +5,7 @@ limits of the sandbox)."""
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
-from .execution import LIMIT_HIT, STOPPED, TRUNCATED_START
+from .outputs import LIMIT_HIT, STOPPED, TRUNCATED_START
 
 SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
 TIMEOUT_ERROR = Execute.class_traits()["error_on_timeout"].make_dynamic_default()["ename"]
