@@ -29,12 +29,12 @@ from traitlets.config import Config
 from traitlets.utils.importstring import import_item
 
 from .course import Course
-from .notebooks import exercise_of, read_notebook, tests_nothing
+from .notebooks import read_notebook, tests_nothing
 from .repair import grade_ids
-from .results import CellGrade, Grading, stored_findings
+from .results import Grading, stored_findings
 from .review import edited_released
 from .sandbox import sandbox_problem
-from .verdicts import error_notes, errors, failure_of
+from .verdicts import cell_grades, error_notes
 
 STUDENT = "learner"
 
@@ -104,7 +104,6 @@ def grade_notebook(path: Path | str, timeout: int | None = None) -> Grading:
     learner = read_notebook(path)
     source_path = course.source_notebook(assignment)
     source = nbformat.read(source_path, as_version=4)
-    names = [cell.metadata.nbgrader["grade_id"] for cell in source.cells if utils.is_solution(cell)]
     edited = [] if course.hidden_tests else edited_released(source)  # before nbgrader's new checksums
     config = Config(course.config)
     others = {a: grade_ids(read_notebook(course.source_notebook(a))) for a in course.assignments() if a != assignment}
@@ -141,13 +140,7 @@ def grade_notebook(path: Path | str, timeout: int | None = None) -> Grading:
     grading = Grading(path, assignment, notes=error_notes(graded, timeout), unsandboxed=unsandboxed)
     grading.findings = edited + stored_findings(graded)
     grading.visible_only, grading.course_root = not course.hidden_tests, course.root
-    for cell in graded.cells:
-        if utils.is_grade(cell):
-            score, max_score = utils.determine_grade(cell, _LOG)
-            score = score or 0.0  # None: a manually graded answer, worth nothing here
-            grade_id = cell.metadata.nbgrader["grade_id"]
-            failure = None if score == max_score and not errors(cell) else failure_of(cell)
-            grading.cells.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
+    grading.cells = cell_grades(graded)
     if grading.visible_only:  # a test cell whose tests were all hidden tests nothing here
         tests = [cell for cell in graded.cells if utils.is_grade(cell)]
         empty = {cell.metadata.nbgrader["grade_id"] for cell in tests if tests_nothing(cell)}

@@ -42,7 +42,7 @@ def success_rates(result: ClassGrading) -> list[tuple[str, str, float]]:
     graded = _graded(result)
     rates = []
     for test, exercise in result.tests.items():
-        full = sum(1 for outcome in graded if outcome.cells.get(test, (0, 1))[0] == outcome.cells.get(test, (0, 1))[1])
+        full = sum(1 for outcome in graded if any(c.grade_id == test and c.failure is None for c in outcome.cells))
         rates.append((exercise, test, full / len(graded) if graded else 0.0))
     return rates
 

@@ -29,6 +29,7 @@ from .errors import GradingError, NotGradable
 from .repair import REJECTED
 from .results import ClassGrading, Outcome, Status, stored_findings
 from .sandbox import SandboxProvisioner, sandbox_problem
+from .verdicts import cell_grades
 
 
 def _failure(result: dict) -> str:
@@ -79,15 +80,16 @@ def _forget(coursedir, assignment, student):
 
 
 def _read_grades(coursedir, assignment, student, outcome):
-    """Scores from the gradebook, findings from the autograded notebooks."""
+    """The total from the gradebook; each test cell's grade and the findings from the
+    autograded notebooks, read as the check reads them."""
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         submission = gradebook.find_submission(assignment, student)
         outcome.status, outcome.score, outcome.max_score = Status.GRADED, submission.score, submission.max_score
         for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                outcome.cells[grade.name] = (grade.score, grade.max_score)
             graded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment), f"{notebook.name}.ipynb")
-            outcome.findings += stored_findings(nbformat.read(graded, as_version=4))
+            graded = nbformat.read(graded, as_version=4)
+            outcome.cells += cell_grades(graded)
+            outcome.findings += stored_findings(graded)
 
 
 def students(root: Path, assignment: str, pattern: str = "*") -> list[str]:

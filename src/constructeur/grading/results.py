@@ -131,7 +131,7 @@ class Outcome(_Reviewed):
     max_score: float | None = None
     reason: str | None = None  # why it was not graded (French)
     findings: list[Finding] = field(default_factory=list)
-    cells: dict[str, tuple[float, float]] = field(default_factory=dict)  # test cell -> (score, max)
+    cells: list[CellGrade] = field(default_factory=list)  # as the check reads them
     seconds: float = 0.0
 
     @property

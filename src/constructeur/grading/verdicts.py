@@ -1,11 +1,18 @@
-"""What a graded notebook's outputs say, in French: why a test cell lost points, and what
+"""What a graded notebook's outputs say: each test cell's grade (``cell_grades``, the one
+reading that the check and the class grading share), why it lost points, in French, and what
 the execution met elsewhere (interrupted cells, syntax errors, errors outside test cells,
 limits of the sandbox)."""
+
+import logging
 
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
+from .notebooks import exercise_of
 from .outputs import LIMIT_HIT, STOPPED, TRUNCATED_START
+from .results import CellGrade
+
+_LOG = logging.getLogger(__name__)  # determine_grade's warnings (an unreadable partial grade)
 
 SYNTAX_ERRORS = {"SyntaxError", "IndentationError", "TabError"}
 TIMEOUT_ERROR = Execute.class_traits()["error_on_timeout"].make_dynamic_default()["ename"]
@@ -74,3 +81,18 @@ def failure_of(cell) -> str:
             return f"sortie d'erreur\u00a0: {first_line(output.text)}"
     return "points partiels"
 
+
+
+def cell_grades(nb) -> list[CellGrade]:
+    """The grade of each test cell of a graded notebook, as ``determine_grade`` reads its
+    outputs, with the exercise it checks and why it lost points."""
+    names = [cell.metadata.nbgrader["grade_id"] for cell in nb.cells if utils.is_solution(cell)]
+    grades = []
+    for cell in nb.cells:
+        if utils.is_grade(cell):
+            score, max_score = utils.determine_grade(cell, _LOG)
+            score = score or 0.0  # None: a manually graded answer, worth nothing here
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            failure = None if score == max_score and not errors(cell) else failure_of(cell)
+            grades.append(CellGrade(grade_id, exercise_of(grade_id, names), score, max_score, failure))
+    return grades

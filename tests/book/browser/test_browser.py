@@ -253,14 +253,16 @@ def test_class_report_page(browser, tmp_path):
     """The instructor's report of `constructeur grade`: self-contained, French, accessible."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from constructeur.grading.results import ClassGrading, Finding, Kind, Outcome, Status
+    from constructeur.grading.results import CellGrade, ClassGrading, Finding, Kind, Outcome, Status
     from constructeur.grading.class_report import write_report
 
     tests = {"test_MySequential": "MySequential", "test_MySequential_hidden": "MySequential", "test_replicate": "replicate"}
-    cells = {"test_MySequential": (2, 2), "test_MySequential_hidden": (0, 2), "test_replicate": (3, 3)}
+    scores = {"test_MySequential": (2, 2), "test_MySequential_hidden": (0, 2), "test_replicate": (3, 3)}
+    cells = [CellGrade(test, tests[test], score, top, None if score == top else "AssertionError") for test, (score, top) in scores.items()]
+    full = [CellGrade(test, tests[test], 2, 2) for test in scores]
     outcomes = [
         Outcome("dupont", Status.GRADED, 5, 7, cells=cells),
-        Outcome("durand", Status.GRADED, 7, 7, findings=[Finding(Kind.LOCKED_CELL_EDITED, cell="setup")], cells=dict.fromkeys(cells, (2, 2))),
+        Outcome("durand", Status.GRADED, 7, 7, findings=[Finding(Kind.LOCKED_CELL_EDITED, cell="setup")], cells=full),
         Outcome("martin", Status.NOT_GRADED, reason="n'est pas du JSON valide"),
     ]
     folder = write_report(ClassGrading("blocks", tests, outcomes, 12.5, 2), tmp_path)

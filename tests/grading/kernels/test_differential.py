@@ -112,7 +112,7 @@ def test_check_grade_and_plain_autograde_agree(assignment, tmp_path, record_prop
     for student in copies:
         check = grade_notebook(ours / "submitted" / student / assignment / f"{assignment}.ipynb")
         by_check = _verdicts({c.grade_id: (c.score, c.max_score) for c in check.cells}, check.findings)
-        by_grade = _verdicts(graded[student].cells, graded[student].findings)
+        by_grade = _verdicts({c.grade_id: (c.score, c.max_score) for c in graded[student].cells}, graded[student].findings)
         with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
             notebook = gradebook.find_submission_notebook(assignment, assignment, student)
             cells = {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}

@@ -22,7 +22,7 @@ from traitlets.config import Config
 
 from constructeur.grading import sandbox
 from constructeur.grading.class_report import summary, write_report
-from constructeur.grading.results import ClassGrading, Finding, Kind, Outcome, Status
+from constructeur.grading.results import CellGrade, ClassGrading, Finding, Kind, Outcome, Status
 from constructeur.cli import main
 from constructeur.grading.execution import GuardedExecute
 from constructeur.grading.learner_text import one_line
@@ -215,7 +215,7 @@ def _class_result():
         Finding(Kind.FLAG, cell="test_a", reason=f"<script>alert(1)</script>{FORGED}"),
         Finding(Kind.METADATA_RESTORED, cell=f"@SUM(A1){FORGED}"),
     ]
-    outcome = Outcome(f"=HYPERLINK(\"http://x\"){FORGED}", Status.GRADED, 3, 4, findings=findings, cells={"test_a": (3, 4)})
+    outcome = Outcome(f"=HYPERLINK(\"http://x\"){FORGED}", Status.GRADED, 3, 4, findings=findings, cells=[CellGrade("test_a", "a", 3, 4, "AssertionError")])
     refused = Outcome("-dupont", Status.NOT_GRADED, reason=f"+{FORGED}")
     return ClassGrading("tiny", {"test_a": "a"}, [outcome, refused], 1.0, 1)
 
