@@ -10,10 +10,10 @@ from unittest import mock
 
 import pytest
 import torch
-from nbformat.v4 import new_output
+from nbformat.v4 import new_code_cell, new_output
 
 from constructeur.grading import wire
-from constructeur.grading.outputs import STOPPED
+from constructeur.grading.outputs import STOPPED, Event, events
 from constructeur.grading.remote import REQUEST, run_test
 from constructeur.grading.trial import MIME, check, collect, function_source
 from constructeur.grading.wire import NotData, decode, encode
@@ -114,14 +114,14 @@ def test_collect_finds_a_trial_and_leaves_other_cells():
 
 
 def test_a_right_answer_passes_and_a_wrong_one_fails_in_the_grader():
-    assert run_test(DOUBLE, Kernel(double=lambda X: 2 * X)) == []
-    [failure] = run_test(DOUBLE, Kernel(double=lambda X: X + X.abs()))
+    assert run_test(DOUBLE, Kernel(double=lambda X: 2 * X), new_code_cell()) == []
+    [failure] = run_test(DOUBLE, Kernel(double=lambda X: X + X.abs()), new_code_cell())
     assert (failure.ename, failure.evalue) == ("AssertionError", "la sortie n'est pas le double de l'entrée")
 
 
 def test_the_kernel_receives_inputs_and_measure_but_no_expected_value():
     kernel = Kernel(double=lambda X: 2 * X)
-    run_test(DOUBLE, kernel)
+    run_test(DOUBLE, kernel, new_code_cell())
     [request] = kernel.requests
     assert "def measure(given)" in request and "judge" not in request and "allclose" not in request
 
@@ -129,8 +129,8 @@ def test_the_kernel_receives_inputs_and_measure_but_no_expected_value():
 def test_inputs_are_drawn_afresh_for_each_grading():
     seen = []
     kernel = Kernel(double=lambda X: seen.append(X.clone()) or 2 * X)
-    run_test(DOUBLE, kernel)
-    run_test(DOUBLE, kernel)
+    run_test(DOUBLE, kernel, new_code_cell())
+    run_test(DOUBLE, kernel, new_code_cell())
     assert not torch.equal(*seen)
 
 
@@ -138,7 +138,7 @@ def test_the_learner_exception_is_the_failure():
     def broken(X):
         raise IndexError("indice 3 hors des bornes\n\x1b[2JTotal : 21/21")
 
-    [failure] = run_test(DOUBLE, Kernel(double=broken))
+    [failure] = run_test(DOUBLE, Kernel(double=broken), new_code_cell())
     assert failure.ename == "IndexError" and "\n" not in failure.evalue and "\x1b" not in failure.evalue
 
 
@@ -154,13 +154,16 @@ def test_the_learner_exception_is_the_failure():
     ],
 )
 def test_a_forged_or_missing_answer_scores_nothing(outputs):
-    [failure] = run_test(DOUBLE, Kernel(outputs=outputs))
+    cell = new_code_cell()
+    [failure] = run_test(DOUBLE, Kernel(outputs=outputs), cell)
     assert failure.output_type == "error" and failure.ename == STOPPED
+    [event] = events(cell)  # what went wrong, as data
+    assert event["event"] in (Event.NO_ANSWER, Event.UNREADABLE_ANSWER, Event.INCONCLUSIVE_ANSWER)
 
 
 def test_the_kernel_errors_are_kept_when_there_is_no_answer():
     stopped = new_output("error", ename=STOPPED, evalue="délai dépassé", traceback=[])
-    assert run_test(DOUBLE, Kernel(outputs=[stopped])) == [stopped]
+    assert run_test(DOUBLE, Kernel(outputs=[stopped]), new_code_cell()) == [stopped]
 
 
 def test_answer_displays_the_exception_of_the_learner_code():

@@ -22,22 +22,18 @@ import sys
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbformat.v4 import new_code_cell, new_output
+from nbformat.v4 import new_code_cell
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from .french import size
-from .outputs import LIMIT_HIT, SHORT, TRUNCATED, stopped_output
+from .french import event_text
+from .outputs import SHORT, Event, record, stopped_output, stream_note
 from .remote import run_test
 
 KEPT = ("error", "execute_result")  # what decides a test cell's grade: kept, shortened, past the cap
 IGNORED = ("update_display_data", "comm_open", "comm_msg", "comm_close")  # held for no verdict
-UNFINISHED = (
-    "la cellule ne s'est pas terminée proprement\u00a0: elle a dépassé son délai sans s'arrêter "
-    "quand elle a été interrompue, ou sa sortie était trop volumineuse pour être reçue."
-)  # what grading reads: never dropped
 
 
 def _held(content):
@@ -88,7 +84,7 @@ class GuardedExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = None  # set when the first cell runs: the kernel's start-up is not counted
-        self._stopped = None  # why the cells left are not run, once something stopped grading
+        self._stopped = None  # the event that stopped grading: the cells left are not run
         self._limits_reported = set()
         self._tests = _course_tests(resources or {})
         self.timeout_func = self._cell_timeout
@@ -103,29 +99,33 @@ class GuardedExecute(Execute):
     def _over_budget(self):
         return self._deadline is not None and time.monotonic() >= self._deadline
 
-    def _budget_reason(self):
-        return f"le carnet a dépassé son temps total d'exécution ({self.notebook_timeout}\u00a0s)"
-
     def _limits_hit(self):
+        """{Event.MEMORY or Event.PROCESSES: the limit} that the kernel ran into so far."""
         provisioner = getattr(self.km, "provisioner", None)
         return provisioner.limits_hit() if hasattr(provisioner, "limits_hit") else {}
+
+    def _stop(self, cell, event, **fields):
+        """Give ``cell`` the error output of ``event``, recorded in the graded cell."""
+        cell.outputs.append(stopped_output(event_text(record(self._graded, event, **fields))))
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, self.resources
+        self._graded = cell  # where events are recorded, also for the requests of a trial
         if self._stopped is not None:
-            cell.outputs = [stopped_output(f"cellule non exécutée\u00a0: {self._stopped}.")]
+            cell.outputs = []
+            self._stop(cell, Event.NOT_RUN, cause=self._stopped["event"], limit=self._stopped.get("limit"))
             return cell, self.resources
         source = self._tests.get(cell.metadata.get("nbgrader", {}).get("grade_id")) if utils.is_grade(cell) else None
-        outputs = None if source is None else run_test(source, lambda code: self._run(new_code_cell(code), resources, index))
+        outputs = None if source is None else run_test(source, lambda code: self._run(new_code_cell(code), resources, index), cell)
         if outputs is None:
             self._run(cell, resources, index)
         else:  # nbclient put the requests' cells in the test cell's place
             cell.outputs, self.nb.cells[index] = outputs, cell
-        for hit in self._limits_hit().values():
-            if hit not in self._limits_reported and hit != self._stopped:
-                self._limits_reported.add(hit)
-                cell.outputs.append(new_output("stream", name="stderr", text=f"{LIMIT_HIT}{hit}.\n"))
+        for event, limit in self._limits_hit().items():
+            if event not in self._limits_reported and event != (self._stopped or {}).get("event"):
+                self._limits_reported.add(event)
+                cell.outputs.append(stream_note(f"Bac à sable\u00a0: {event_text(record(cell, event, limit=limit, stopped=False))}"))
         return cell, self.resources
 
     def _run(self, cell, resources, index):
@@ -134,18 +134,18 @@ class GuardedExecute(Execute):
         try:
             super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            self._stopped = self._limits_hit().get("memory") or (
-                "le noyau Python s'est arrêté (le carnet quitte-t-il Python, avec exit() ou os._exit\u00a0?)"
-            )
-            cell.outputs.append(stopped_output(f"{self._stopped}, pendant cette cellule."))
+            memory = self._limits_hit().get(Event.MEMORY)
+            self._stopped = {"event": Event.MEMORY, "limit": memory} if memory else {"event": Event.KERNEL_DIED}
+            self._stop(cell, self._stopped["event"], limit=memory)
         except CellTimeoutError:  # the kernel never said the cell was done; the next cells still run
-            cell.outputs.append(stopped_output(UNFINISHED))
+            self._stop(cell, Event.UNFINISHED)
         else:
-            if self._over_budget():
-                self._stopped = self._budget_reason()
-                for position, output in enumerate(cell.outputs):  # interrupted when the budget ran out
-                    if output.output_type == "error" and output.ename == self.error_on_timeout["ename"]:
-                        cell.outputs[position] = stopped_output(f"{self._stopped}, pendant cette cellule.")
+            if self._over_budget():  # the cell interrupted when the budget ran out says why
+                self._stopped = {"event": Event.BUDGET, "limit": self.notebook_timeout}
+                timeouts = [o for o in cell.outputs if o.output_type == "error" and o.ename == self.error_on_timeout["ename"]]
+                cell.outputs = [output for output in cell.outputs if output not in timeouts]
+                if timeouts:
+                    self._stop(cell, Event.BUDGET, limit=self.notebook_timeout)
         return cell.outputs
 
     def process_message(self, msg, cell, cell_index):
@@ -175,5 +175,5 @@ class GuardedExecute(Execute):
         if msg_type == "stream" and room > 0:  # keep the beginning of this stream
             msg = {**msg, "content": {**msg["content"], "text": str(msg["content"].get("text", ""))[:room]}}
             super().output(outs, msg, display_id, cell_index)
-        outs.append(new_output("stream", name="stderr", text=TRUNCATED.format(size(self.max_output_bytes))))
+        outs.append(stream_note(f"[{event_text(record(self._graded, Event.TRUNCATED, limit=self.max_output_bytes))}]"))
         return None

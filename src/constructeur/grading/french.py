@@ -1,6 +1,8 @@
-"""The French words of grading results: numbers, sizes, statuses and findings, each
-rendered one way, for the terminal table, ``grades.csv``, the HTML report and the feedback."""
+"""The French words of grading results: numbers, sizes, statuses, findings and what the
+grading met in a cell, each rendered one way, for the terminal table, ``grades.csv``, the
+HTML report, the graded notebook and the feedback."""
 
+from .outputs import Event
 from .results import Finding, Kind, Status
 
 STATUS = {Status.GRADED: "noté", Status.TO_REVIEW: "à examiner", Status.NOT_GRADED: "non noté"}
@@ -68,3 +70,30 @@ def describe(finding: Finding) -> str:
 def repair_note(finding: Finding) -> str:
     """A repair, as the reports list it."""
     return f"Copie réparée\u00a0: {describe(finding)}"
+
+
+def event_reason(event: dict) -> str:
+    """Why a cell could not run or finish, or what limit it met, for an event (data)."""
+    kind, limit = event["event"], event.get("limit")
+    sentences = {
+        Event.KERNEL_DIED: lambda: "le noyau Python s'est arrêté (le carnet quitte-t-il Python, avec exit() ou os._exit\u00a0?)",
+        Event.MEMORY: lambda: f"le noyau a dépassé la limite de mémoire ({size(limit)}) et a été arrêté",
+        Event.PROCESSES: lambda: f"le carnet a atteint la limite de {limit} processus et fils d'exécution",
+        Event.BUDGET: lambda: f"le carnet a dépassé son temps total d'exécution ({limit}\u00a0s)",
+        Event.NOT_RUN: lambda: f"cellule non exécutée\u00a0: {event_reason({**event, 'event': Event(event['cause'])})}",
+        Event.UNFINISHED: lambda: "la cellule ne s'est pas terminée proprement\u00a0: elle a dépassé son délai sans "
+        "s'arrêter quand elle a été interrompue, ou sa sortie était trop volumineuse pour être reçue",
+        Event.TRUNCATED: lambda: f"sortie tronquée\u00a0: cette cellule a produit plus de {size(limit)}, le reste est ignoré",
+        Event.NO_ANSWER: lambda: "le noyau n'a pas renvoyé une réponse, et une seule, au test",
+        Event.UNREADABLE_ANSWER: lambda: "la réponse du noyau n'est pas faite de données lisibles",
+        Event.INCONCLUSIVE_ANSWER: lambda: f"la réponse du noyau ne permet pas de conclure ({event.get('error')})",
+    }
+    return sentences[kind]()
+
+
+def event_text(event: dict) -> str:
+    """The sentence that tells an event, as the graded cell and the check's notes show it."""
+    reason = event_reason(event)
+    if event["event"] in (Event.KERNEL_DIED, Event.MEMORY, Event.BUDGET) and event.get("stopped", True):
+        return f"{reason}, pendant cette cellule."
+    return f"{reason}." if event["event"] not in (Event.TRUNCATED, Event.NO_ANSWER, Event.UNREADABLE_ANSWER, Event.INCONCLUSIVE_ANSWER) else reason

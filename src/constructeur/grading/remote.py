@@ -6,13 +6,15 @@ fresh random seeds; has the kernel run only ``measure`` on them (``execute`` run
 in the kernel and returns the outputs); reads the one answer the kernel displays, as
 data; and runs ``judge`` here. The test cell's outputs are then what nbgrader's
 ``determine_grade`` reads: none when the test passed, one error output when it failed.
+What went wrong with the answer itself is also recorded in the cell, as an ``Event``.
 """
 
 import secrets
 from collections.abc import Callable
 
 import torch
-from .outputs import SHORT, error_output, stopped_output
+from .french import event_text
+from .outputs import SHORT, Event, error_output, record, stopped_output
 from .learner_text import one_line
 from .trial import MIME, collect, function_source
 from .wire import NotData, decode, encode
@@ -26,8 +28,8 @@ def _answer(outputs):
     return answers[0]["data"][MIME] if len(answers) == 1 else None
 
 
-def run_test(source: str, execute: Callable[[str], list]) -> list | None:
-    """The outputs of the test cell whose trusted ``source`` is a trial, run from the
+def run_test(source: str, execute: Callable[[str], list], cell) -> list | None:
+    """The outputs of the test ``cell`` whose trusted ``source`` is a trial, run from the
     grader with ``execute`` reaching the kernel; None when ``source`` is no trial."""
     trial = collect(source)
     if trial is None:
@@ -38,7 +40,7 @@ def run_test(source: str, execute: Callable[[str], list]) -> list | None:
     answer = _answer(outputs)
     if answer is None:  # the kernel stopped, timed out, or something answered in its place
         problems = [output for output in outputs if output.output_type == "error"]
-        return problems or [stopped_output("le noyau n'a pas renvoyé une réponse, et une seule, au test")]
+        return problems or [stopped_output(event_text(record(cell, Event.NO_ANSWER)))]
     raised = answer.get("raised") if isinstance(answer, dict) else None
     if isinstance(raised, dict):  # the learner's code raised this exception
         ename = one_line(raised.get("type", ""))[:100] or "Exception"
@@ -49,7 +51,7 @@ def run_test(source: str, execute: Callable[[str], list]) -> list | None:
     except AssertionError as failure:
         return [error_output("AssertionError", str(failure))]
     except NotData as problem:
-        return [stopped_output(f"la réponse du noyau n'est pas faite de données lisibles ({problem})")]
+        return [stopped_output(f"{event_text(record(cell, Event.UNREADABLE_ANSWER))} ({problem})")]
     except Exception as error:  # a forged answer the judge cannot read: no point either
-        return [stopped_output(f"la réponse du noyau ne permet pas de conclure ({type(error).__name__})")]
+        return [stopped_output(event_text(record(cell, Event.INCONCLUSIVE_ANSWER, error=type(error).__name__)))]
     return []

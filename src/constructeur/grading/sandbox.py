@@ -42,7 +42,7 @@ import constructeur
 
 from .cgroups import KernelCgroup
 from .errors import GradingError
-from .french import size
+from .outputs import Event
 
 KERNEL_NAME = "constructeur-sandbox"
 WORKDIR = "/sandbox/work"
@@ -290,17 +290,15 @@ class SandboxProvisioner(LocalProvisioner):
         env.update(PATH=f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", HOME=HOME, TMPDIR="/tmp")
 
     def limits_hit(self):
-        """The limits the kernel ran into so far: {"memory" or "processes": French sentence}."""
+        """The limits the kernel ran into so far: {Event.MEMORY or Event.PROCESSES: the limit}."""
         if self.cgroup is None:
             return {}
         events = self.cgroup.events()
         hits = {}
         if events["oom_kill"]:
-            hits["memory"] = f"le noyau a dépassé la limite de mémoire ({size(self.memory_limit)}) et a été arrêté"
+            hits[Event.MEMORY] = self.memory_limit
         if events["pids_max"]:
-            hits["processes"] = (
-                f"le carnet a atteint la limite de {self.max_processes} processus et fils d'exécution"
-            )
+            hits[Event.PROCESSES] = self.max_processes
         return hits
 
     async def cleanup(self, restart=False):

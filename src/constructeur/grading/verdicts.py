@@ -1,15 +1,16 @@
-"""What a graded notebook's outputs say: each test cell's grade (``cell_grades``, the one
-reading that the check and the class grading share), why it lost points, in French, and what
-the execution met elsewhere (interrupted cells, syntax errors, errors outside test cells,
-limits of the sandbox)."""
+"""What a graded notebook says: each test cell's grade (``cell_grades``, the one reading
+that the check and the class grading share), why it lost points, in French, and what the
+execution met elsewhere (the grading's events, read as data from the cells' metadata;
+interrupted cells, syntax errors and errors outside test cells, from the kernel's outputs)."""
 
 import logging
 
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 
+from .french import event_text
 from .notebooks import exercise_of
-from .outputs import LIMIT_HIT, STOPPED, TRUNCATED_START
+from .outputs import STOPPED, Event, events, stops
 from .results import CellGrade
 
 _LOG = logging.getLogger(__name__)  # determine_grade's warnings (an unreadable partial grade)
@@ -35,14 +36,15 @@ def error_notes(nb, timeout: int) -> list[str]:
     """French notes on interrupted cells, syntax errors, and errors outside test cells."""
     notes = []
     for index, cell in enumerate(nb.cells):
-        for text in (output.get("text", "") for output in cell.get("outputs", [])):
-            if text.startswith(TRUNCATED_START):
+        met = events(cell)
+        for event in met:
+            if event["event"] == Event.TRUNCATED:
                 notes.append(f"La cellule {_label(cell, index)} a produit trop de sortie\u00a0: la fin en a été ignorée.")
-            elif text.startswith(LIMIT_HIT):
-                notes.append(f"Cellule {_label(cell, index)}\u00a0: {text.removeprefix(LIMIT_HIT).strip()}")
-        stopped = [output.evalue for output in errors(cell) if output.ename == STOPPED]
+            elif not stops(event):
+                notes.append(f"Cellule {_label(cell, index)}\u00a0: {event_text(event)}")
+        stopped = [event for event in met if stops(event)]
         if stopped:
-            notes.append(f"Cellule {_label(cell, index)} : {stopped[0]}")
+            notes.append(f"Cellule {_label(cell, index)}\u00a0: {event_text(stopped[0])}")
             continue
         if _timed_out(cell):  # its other error is the KeyboardInterrupt that stopped it
             notes.append(
@@ -69,9 +71,12 @@ def failure_of(cell) -> str:
     """Why a test cell lost points, in one French line."""
     if _timed_out(cell):
         return "délai dépassé, cellule interrompue"
+    stopped = [event for event in events(cell) if stops(event)]
+    if stopped:
+        return first_line(event_text(stopped[0]))
     for output in cell.outputs:
         if output.output_type == "error":
-            if output.ename == STOPPED:
+            if output.ename == STOPPED:  # a cell put back by a grading that kept no event
                 return first_line(output.evalue)
             if output.ename == "NotImplementedError":
                 return "pas encore fait (NotImplementedError)"

@@ -112,7 +112,7 @@ class Harness:
         scores = {}
         for test in self.test_cells(name):
             executed = copy.deepcopy(test)
-            outputs = run_test(test.source, lambda code: self.run(code).outputs)  # as GuardedExecute does
+            outputs = run_test(test.source, lambda code: self.run(code).outputs, executed)  # as GuardedExecute does
             if outputs is None:
                 self.client.execute_cell(executed, 0)
             else:
