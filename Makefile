@@ -99,7 +99,7 @@ $(THEBE):
 # Two runs: coverage is measured on the package's tests and doctests (under pytest-cov,
 # nbval's kernels timed out here), then nbval re-executes the book and compares outputs.
 test: prerequisites book
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 --durations=25
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg book
 
 # What only the system provides for `make test`, checked before anything runs: the grading

@@ -4,12 +4,12 @@ autograde`` configured by the course give each test cell the same score and find
 things (repairs, edited locked cells, flags).
 
 To keep the suite's time, variants are packed: a copy of an assignment is its solved
-notebook with one variant of every graded name in that name's answer cell, and the solution
-is a copy of its own. Each grader then grades the assignment's copies in one run (one class
-grading per assignment). ``make test`` packs a sample: the first wrong and the first right
-variant of every name (two copies beside the solution); ``make differential``
-(``CONSTRUCTEUR_DIFFERENTIAL=all``) packs every variant: copy k holds the k-th variant of
-every name, wrong ones first.
+notebook with one variant of every graded name in that name's answer cell. Each grader then
+grades the assignment's copies in one run (one class grading per assignment). ``make test``
+packs a sample: the first wrong and the first right variant of every name, two copies (the
+second is all right: it stands for the solution); ``make differential``
+(``CONSTRUCTEUR_DIFFERENTIAL=all``) packs every variant, copy k holding the k-th variant of
+every name, wrong ones first, beside the solution as a copy of its own.
 """
 
 import importlib.util
@@ -57,14 +57,15 @@ def _variants(assignment):
 
 
 def _copies(root, assignment):
-    """student id -> copy: the solution, then the variants packed as the module says."""
+    """student id -> copy: the solution (with EVERY_VARIANT: the sample's last copy, its
+    right variants, is already all right), then the variants packed as the module says."""
     source = nbformat.read(root / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
     answers = {c.metadata.nbgrader["grade_id"]: c.source for c in source.cells if utils.is_solution(c)}
     released = nbformat.read(root / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
     solved = nbformat.from_dict(released)
     for name, answer in answers.items():
         cell(solved, name).source = answer
-    copies = {"solution": solved}
+    copies = {"solution": solved} if EVERY_VARIANT else {}
     variants = _variants(assignment)
     for k in range(max(map(len, variants.values()), default=0)):
         nb = nbformat.from_dict(solved)
@@ -119,5 +120,5 @@ def test_check_grade_and_plain_autograde_agree(assignment, tmp_path, record_prop
         autograded = nbformat.read(plain / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
         by_plain = _verdicts(cells, stored_findings(autograded))
         assert by_check == by_grade == by_plain, student
-    solution = graded["solution"]
-    assert solution.score == solution.max_score and not solution.findings
+    right = graded[list(copies)[-1]]  # the solution, or the right variants of every name
+    assert right.score == right.max_score and not right.findings, right
