@@ -37,7 +37,7 @@ def learner(tiny_course, tmp_path):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """How many variants of the graders ran (tests/test_graders.py)."""
+    """How many variants of the graders ran (tests/grading/kernels/test_graders.py)."""
     runs = [
         dict(report.user_properties)["variant"]
         for key in ("passed", "failed")

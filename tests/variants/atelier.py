@@ -315,7 +315,7 @@ def export_model(model, example, path):
 
 # ---------------------------------------------------------------------------------------
 # Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
-# tests/test_graders.py adds them to WRONG.
+# tests/grading/kernels/test_graders.py adds them to WRONG.
 RULE_BREAKERS = {
     "Standardize": {
         "a constant column divided by a tiny epsilon instead of 1": '''

@@ -493,7 +493,7 @@ class GaussianNoise(nn.Module):
 
 # ---------------------------------------------------------------------------------------
 # Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
-# tests/test_graders.py adds them to WRONG.
+# tests/grading/kernels/test_graders.py adds them to WRONG.
 RULE_BREAKERS = {
     "MySequential": {
         "subclass of nn.Sequential": '''

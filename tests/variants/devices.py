@@ -238,7 +238,7 @@ def frobenius_norms(A, B, keep_on_device):
 
 # ---------------------------------------------------------------------------------------
 # Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
-# tests/test_graders.py adds them to WRONG.
+# tests/grading/kernels/test_graders.py adds them to WRONG.
 RULE_BREAKERS = {
     "try_gpu": {
         "i = 1 by default": '''

@@ -317,7 +317,7 @@ def build_and_init(example_input, init, hidden=64, out_features=10):
 
 # ---------------------------------------------------------------------------------------
 # Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
-# tests/test_graders.py adds them to WRONG.
+# tests/grading/kernels/test_graders.py adds them to WRONG.
 RULE_BREAKERS = {
     "parameter_shapes": {
         "frozen parameters left out": '''

@@ -254,7 +254,7 @@ def load_untrusted(path):
 
 # ---------------------------------------------------------------------------------------
 # Near misses: each breaks exactly one rule of the statement (tests/variants/rules.py);
-# tests/test_graders.py adds them to WRONG.
+# tests/grading/kernels/test_graders.py adds them to WRONG.
 RULE_BREAKERS = {
     "save_tensors": {
         "scalars saved with shape (1,)": '''

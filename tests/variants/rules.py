@@ -12,7 +12,7 @@ RULES[assignment][name] is a list of (sentence, rule, test cell, variant):
 
 tests/variants/test_rules.py checks, without a kernel, that every sentence that states a
 rule has an identifier, and every identifier its rows, test cells and wrong variants;
-tests/test_graders.py checks that each row's variant loses points in the row's cell.
+tests/grading/kernels/test_graders.py checks that each row's variant loses points in the row's cell.
 """
 
 RULES = {

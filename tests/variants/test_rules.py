@@ -3,7 +3,7 @@
 A sentence that states a rule (tests/variants/statements.py says which) carries an
 identifier; every identifier has its rows in tests/variants/rules.py; every row names a test
 cell of its exercise and a wrong variant of tests/variants/<assignment>.py. That the variant
-really loses points in that cell is what tests/test_graders.py checks, in a kernel.
+really loses points in that cell is what tests/grading/kernels/test_graders.py checks, in a kernel.
 """
 
 import importlib

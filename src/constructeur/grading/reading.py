@@ -2,7 +2,7 @@
 
 One table, ``TO_REREAD``, ties each graded exercise (the grade_id of its answer cell) to
 the section of the book that teaches it and, where one does, to the heading of the
-paragraph; ``tests/test_reading.py`` keeps it in step with the assignments and the book.
+paragraph; ``tests/grading/test_reading.py`` keeps it in step with the assignments and the book.
 A second table, ``ERRORS``, ties the PyTorch errors the chapter's subjects raise to their
 entry in the appendix « Messages d'erreur » (``book/messages-erreur.ipynb``), so that a
 failure that shows one is explained there. A link goes to the page built in the course

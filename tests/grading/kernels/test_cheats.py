@@ -18,6 +18,8 @@ import pytest
 
 from helpers import ROOT, copy_course, require_sandbox
 from constructeur.grading.check import grade_notebook
+from constructeur.grading.course import Course
+from constructeur.grading.results import Kind
 
 
 ALLCLOSE = "import torch\ntorch.allclose = lambda *args, **kwargs: True\n"
@@ -47,6 +49,8 @@ class Silence(ast.NodeTransformer):
 get_ipython().ast_transformers.append(Silence())
 """
 INPUT_TRANSFORMER = "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n"
+
+ASSIGNMENTS = Course(ROOT).assignments()
 
 # The package's reference answers, imported, subclassed, with `__module__` set, or called.
 REFERENCES = {
@@ -115,7 +119,7 @@ def grade(tmp_path_factory):
     code: only where the sandbox starts)."""
     require_sandbox()
     root = tmp_path_factory.mktemp("course")
-    copy_course(root, ["blocks", "init", "io", "devices", "atelier"])
+    copy_course(root, ASSIGNMENTS)
     gradings = {}
 
     def grade(assignment, answers=None, cheat=None):
@@ -135,6 +139,10 @@ def _failures(grading):
     return " ".join(cell.failure or "" for cell in grading.cells)
 
 
+def _flags(grading):
+    return " ".join(finding.reason for finding in grading.findings if finding.kind == Kind.FLAG)
+
+
 @pytest.mark.parametrize("cheat, named", [(ALLCLOSE, "torch.allclose"), (IMPORT_HOOK, "builtins.__import__")],
                          ids=["allclose", "import_hook"])
 def test_patched_comparison_gains_nothing(grade, cheat, named):
@@ -142,7 +150,11 @@ def test_patched_comparison_gains_nothing(grade, cheat, named):
     cheating = grade("blocks", wrong_answers(), cheat)
     assert honest.score < honest.max_score
     assert cheating.score <= honest.score, f"{cheating.score} points avec la triche, {honest.score} sans"
-    assert named in _failures(cheating)
+    assert named in _flags(cheating), cheating.findings  # the judge compares in the grader; a human is told
+
+
+def test_every_assignment_has_its_reference_cheats():
+    assert sorted(REFERENCES) == sorted(ASSIGNMENTS)
 
 
 @pytest.mark.parametrize("assignment", sorted(REFERENCES))
@@ -160,4 +172,4 @@ def test_silenced_tests_gain_nothing(grade, cheat):
     honest = grade("blocks")
     cheating = grade("blocks", cheat=cheat)
     assert cheating.score <= honest.score, f"{cheating.score} points avec la triche, {honest.score} sans"
-    assert "transformations de cellules IPython modifiées" in _failures(cheating)
+    assert "input_transformers_cleanup" in _flags(cheating) or "ast_transformers" in _flags(cheating), cheating.findings
