@@ -40,14 +40,14 @@ class Kernel:
     was asked (a kernel that skips, forges or floods)."""
 
     def __init__(self, double=None, outputs=None):
-        self.double, self.outputs, self.requests = double, outputs, []
+        self.double, self.outputs, self.requests, self.names = double, outputs, [], {}
 
     def __call__(self, code):
         self.requests.append(code)
         if self.outputs is not None:
             return self.outputs
         shown = []
-        shell = SimpleNamespace(user_ns={"double": self.double})
+        shell = SimpleNamespace(user_ns={"double": self.double, **self.names})
         with mock.patch("IPython.get_ipython", lambda: shell), mock.patch(
             "IPython.display.display", lambda data, raw: shown.append(new_output("display_data", data=data))
         ):
@@ -169,3 +169,14 @@ def test_the_kernel_errors_are_kept_when_there_is_no_answer():
 def test_answer_displays_the_exception_of_the_learner_code():
     shown = Kernel(double=lambda X: 1 / 0)(REQUEST.format(source=function_source(DOUBLE, collect(DOUBLE)[1]), payload=encode({"X": torch.ones(1)})))
     assert shown[0]["data"][MIME]["raised"]["type"] == "ZeroDivisionError"
+
+
+def test_the_learner_code_is_measured_without_tensorfloat32():
+    """On a GPU, TF32 products would differ from the grader's float32 beyond the tolerances."""
+    source = DOUBLE.replace('return {"out": double(given["X"])}', 'return {"out": double(given["X"]), "tf32": tf32()}')
+    source = source.replace("    assert torch.allclose", "    assert seen['tf32'] == [False, False], seen['tf32']\n    assert torch.allclose")
+    torch.backends.cudnn.allow_tf32 = True  # torch's default for convolutions
+    kernel = Kernel(double=lambda X: 2 * X)
+    kernel.names = {"tf32": lambda: [torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32]}
+    assert run_test(source, kernel, new_code_cell()) == []
+    assert torch.backends.cudnn.allow_tf32  # the setting is given back

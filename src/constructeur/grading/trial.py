@@ -27,6 +27,7 @@ Example:
 """
 
 import ast
+import contextlib
 import secrets
 import textwrap
 
@@ -51,8 +52,24 @@ def check(given, measure, judge):
         return
     generator = torch.Generator().manual_seed(secrets.randbits(63))
     inputs = decode(encode(given(generator)))
-    seen = decode(encode(measure(inputs)))  # what the grader would receive
+    with full_float32():
+        seen = decode(encode(measure(inputs)))  # what the grader would receive
     judge(inputs, seen)
+
+
+@contextlib.contextmanager
+def full_float32():
+    """No TensorFloat-32 while the learner's code is measured: a GPU then computes float32
+    products as the grader's CPU does, within the tests' tolerances."""
+    settings = torch.backends.cuda.matmul, torch.backends.cudnn
+    saved = [setting.allow_tf32 for setting in settings]
+    for setting in settings:
+        setting.allow_tf32 = False
+    try:
+        yield
+    finally:
+        for setting, value in zip(settings, saved):
+            setting.allow_tf32 = value
 
 
 def raised(action):
@@ -115,7 +132,8 @@ def answer(measure_source, payload):
     try:
         exec(compile(measure_source, "<mesure>", "exec"), namespace)
         measure = namespace[ast.parse(measure_source).body[0].name]
-        result = {"seen": encode(measure(decode(payload)))}
+        with full_float32():
+            result = {"seen": encode(measure(decode(payload)))}
     except Exception as error:  # the learner's code raised: that is what is sent back
         result = {"raised": {"type": type(error).__name__, "message": str(error)}}
     display({MIME: result}, raw=True)
