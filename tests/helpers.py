@@ -91,11 +91,12 @@ def generate_exercises(root):
         GenerateAssignment(coursedir=coursedir, config=config).start()
 
 
-def copy_course(root, assignments):
-    """A course in ``root`` with the repository's config and the sources of ``assignments``."""
-    shutil.copy(ROOT / "nbgrader_config.py", root)
+def copy_course(root, assignments, repository=ROOT):
+    """A course in ``root`` with the config and the sources of ``assignments`` of the
+    ``repository`` (this one by default)."""
+    shutil.copy(Path(repository) / "nbgrader_config.py", root)
     for assignment in assignments:
-        shutil.copytree(ROOT / "solutions" / assignment, Path(root) / "solutions" / assignment)
+        shutil.copytree(Path(repository) / "solutions" / assignment, Path(root) / "solutions" / assignment)
 
 
 def require_sandbox():

@@ -77,12 +77,29 @@ PATCHES = {
     "line magic": ("%time torch.allclose = max", "torch.allclose"),
     "annotated": ("torch.allclose: object = max", "torch.allclose"),
     "module dict entry": ("torch.__dict__['testing'].assert_close = max", "torch.testing.assert_close"),
+    "trial answer": ("import constructeur.grading.trial as trial\ntrial.answer = forged", "constructeur.grading.trial.answer"),
+    "referee instance": ("from constructeur.integrity import Referee\nreferee = Referee.start()\nreferee.changes = list", "constructeur.integrity.Referee.start().changes"),
+    "class of an object": ("type(get_ipython().compile).ast_parse = parse", "get_ipython().compile.__class__.ast_parse"),
+    "kernel method": ("get_ipython().kernel.do_execute = run", "get_ipython().kernel.do_execute"),
 }
 
 
 @pytest.mark.parametrize("code, name", PATCHES.values(), ids=PATCHES)
 def test_patches_are_flagged(code, name):
     assert f"modifie «\u00a0{name}\u00a0»" in _reasons(code)
+
+
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        ("import sys\nexpected = sys._getframe(1).f_globals['expected']", "par «\u00a0sys._getframe\u00a0»"),
+        ("import inspect\nframe = inspect.currentframe().f_back", "par «\u00a0f_back\u00a0»"),
+        ("class Liar(torch.Tensor):\n    @classmethod\n    def __torch_function__(cls, *args):\n        return True",
+         "redéfinit «\u00a0__torch_function__\u00a0»"),
+    ],
+)
+def test_frames_read_and_torch_overrides_are_flagged(code, reason):
+    assert any(reason in found for found in _reasons(code)), _reasons(code)
 
 
 @pytest.mark.parametrize(
@@ -169,6 +186,7 @@ LEGITIMATE = {
     "star import": "from torch.nn.functional import *",
     "annotations": "size: int\nweights: list = []",
     "exec of broken code": "exec('(')\neval()",
+    "objects of the package": "from constructeur.devices import try_gpu\nDEVICE = try_gpu()\nX = torch.ones(2, device=DEVICE)\nprint(type(DEVICE).__name__, DEVICE.type)",
 }
 
 

@@ -4,7 +4,9 @@ A static look, with Python's ``ast``, at the code the learner wrote (answer cell
 cells the learner added; locked and test cells are put back from the source before the
 grading, so what the learner typed there never runs). It finds code that patches
 ``torch``, ``builtins``, ``sys`` or IPython, points at files outside the working folder,
-takes a graded name from the ``constructeur`` package, or calls ``os._exit``. A flag asks
+takes a graded name from the ``constructeur`` package or patches the package (its referee,
+the trials' answers), reads the frames of the code that calls it, gives a tensor class its
+own ``__torch_function__``, or calls ``os._exit``. A flag asks
 a human to look; it never changes a grade. Code that does not parse is not flagged: the
 grading reports its syntax error.
 
@@ -23,7 +25,7 @@ from pathlib import PurePosixPath
 from IPython.core.inputtransformer2 import TransformerManager
 
 SHELL = "get_ipython()"  # how the flags name the IPython shell that runs the notebook
-WATCHED = ("torch", "builtins", "sys", "IPython", SHELL)
+WATCHED = ("torch", "builtins", "sys", "IPython", "constructeur", SHELL)
 ALLOWED = ("torch.backends.",)  # settings a program may change (cudnn.deterministic...)
 # Containers of interpreter state; a method that changes them patches their module.
 STATE = ("sys.modules", "sys.meta_path", "sys.path_hooks", "sys.path", "sys.path_importer_cache")
@@ -48,6 +50,8 @@ CODE_RUNNERS = {"builtins.exec", "builtins.eval", "builtins.compile"}
 # Magics get their line or cell as their last argument; %time, %%capture... run it as Python.
 MAGIC_RUNNERS = {f"{SHELL}.run_line_magic", f"{SHELL}.run_cell_magic"}
 EXITS = {"os._exit", "posix._exit"}
+FRAME_READERS = {"sys._getframe", "sys._current_frames", "inspect.currentframe", "inspect.stack", "inspect.getouterframes"}
+TORCH_OVERRIDES = {"__torch_function__", "__torch_dispatch__"}  # a tensor class's own answer to every torch function
 HOME = {"os.path.expanduser", "os.path.expandvars", "pathlib.Path.home"}
 CWD = "os.getcwd()"  # how the flags name the working folder got at run time
 CWD_CALLS = {"os.getcwd", "pathlib.Path.cwd"}
@@ -153,6 +157,11 @@ class _Reader(ast.NodeVisitor):
             return SHELL
         if callee in CWD_CALLS:
             return CWD
+        if _root(callee) == "constructeur":  # an object of the package (the referee...)
+            return f"{callee}()"
+        if callee == "builtins.type" and len(args) == 1:
+            base = self.resolve(first)
+            return f"{base}.__class__" if base else None
         if callee in IMPORTERS and text:
             return text
         if callee == "builtins.vars" and first is not None:
@@ -219,7 +228,15 @@ class _Reader(ast.NodeVisitor):
         self.names[node.name] = None
         self._body(node)
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _definition
+    visit_FunctionDef = visit_AsyncFunctionDef = _definition
+
+    def visit_ClassDef(self, node):
+        for method in node.body:
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in TORCH_OVERRIDES:
+                self.reasons.append(
+                    f"redéfinit «\u00a0{method.name}\u00a0», qui change ce que font les fonctions de torch sur ses tenseurs"
+                )
+        self._definition(node)
 
     def _body(self, node):
         """Visit a module, function or class, skipping its docstring (prose, not code)."""
@@ -310,6 +327,9 @@ class _Reader(ast.NodeVisitor):
             return True
         return isinstance(node, ast.Call) and self.resolve(node.func) in PARENT_CALLS
 
+    def _frames(self, name):
+        self.reasons.append(f"lit, par «\u00a0{name}\u00a0», les variables du code qui l'appelle (un test)")
+
     def _parents(self):
         self.reasons.append("remonte vers les dossiers parents du dossier de travail")
 
@@ -320,7 +340,9 @@ class _Reader(ast.NodeVisitor):
         if not name:
             return
         parts = name.split(".")
-        if name in EXITS:
+        if name in FRAME_READERS:
+            self._frames(name)
+        elif name in EXITS:
             self.reasons.append(f"appelle «\u00a0{name}\u00a0», qui arrête le noyau sans prévenir")
         elif name in HOME:
             self.reasons.append(f"sort du dossier de travail par «\u00a0{name}\u00a0»")
@@ -339,6 +361,8 @@ class _Reader(ast.NodeVisitor):
             self.reasons.append("sort du dossier de travail par «\u00a0expanduser\u00a0»")
         elif node.attr == "parents" or (node.attr == "parent" and self._upwards(node.value)):
             self._parents()
+        elif node.attr == "f_back":
+            self._frames("f_back")
         self.generic_visit(node)
 
     def visit_Name(self, node):
