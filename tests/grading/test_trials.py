@@ -55,6 +55,14 @@ class Kernel:
         return shown
 
 
+def nested(depth):
+    """A list nested ``depth`` levels deep (past Python's recursion limit)."""
+    tree = []
+    for _ in range(depth):
+        tree = [tree]
+    return tree
+
+
 def _displayed(value):
     return [new_output("display_data", data={MIME: value})]
 
@@ -92,6 +100,7 @@ def test_a_tensor_subclass_crosses_as_a_plain_tensor():
         ({"tree": None, "tensors": base64.b64encode(pickle.dumps(torch.ones(2))).decode()}, "illisibles"),
         ({"tree": "x" * (wire.MAX_BYTES + 1), "tensors": ""}, "Mio"),
         ({"tree": None, "tensors": "pas du base64 !"}, "illisibles"),
+        ({"tree": nested(10**5), "tensors": ""}, "arbre JSON"),
     ],
 )
 def test_forged_payloads_are_refused_in_french(payload, problem):

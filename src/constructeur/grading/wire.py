@@ -62,7 +62,11 @@ def decode(payload) -> object:
     a payload of data within the limits."""
     if not isinstance(payload, dict) or set(payload) != {"tree", "tensors"} or not isinstance(payload["tensors"], str):
         raise NotData("la réponse n'a pas la forme attendue")
-    if len(payload["tensors"]) + len(json.dumps(payload["tree"])) > MAX_BYTES:
+    try:
+        size = len(payload["tensors"]) + len(json.dumps(payload["tree"]))
+    except (RecursionError, TypeError, ValueError):  # nested past Python's own limit, or not JSON
+        raise NotData("la réponse n'est pas un arbre JSON de taille raisonnable") from None
+    if size > MAX_BYTES:
         raise NotData(f"la réponse dépasse {MAX_BYTES // 2**20} Mio")
     try:
         tensors = load(base64.b64decode(payload["tensors"], validate=True)) if payload["tensors"] else {}

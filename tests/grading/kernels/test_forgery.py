@@ -341,6 +341,10 @@ trial.answer = pickled
     ),
 }
 HONEST = {"stub": Cheat(""), "faux": Cheat("", wrong=True)}  # the scores the cheats are compared with
+# The three graders run the same GuardedExecute (test_differential proves they agree): the
+# class grading and plain nbgrader grade the honest notebooks and the cheats aimed at the
+# trials' protocol or the kernel's execution path; the check grades every cheat.
+EVERY_GRADER = {"stub", "faux", "trial_answer", "hook_mime", "requete_reecrite", "do_execute", "compilateur"}
 
 
 def baseline(cheat: Cheat) -> str:
@@ -390,16 +394,17 @@ def _plain_autograde(root, students):
         }
 
 
-def grade_everything(repository, root, cheats, workers=2):
-    """Every notebook of ``cheats`` (name -> Cheat) graded by the three graders, in a course
-    copied from ``repository`` into ``root``: {name: {grader: ({test cell: score}, flagged)}},
-    flagged being None where the grader gives no findings."""
+def grade_everything(repository, root, cheats, everywhere=EVERY_GRADER, workers=2):
+    """Every notebook of ``cheats`` (name -> Cheat) graded by the check, and those named in
+    ``everywhere`` by the two other graders too, in a course copied from ``repository`` into
+    ``root``: {name: {grader: ({test cell: score}, flagged)}}, flagged being None where the
+    grader gives no findings."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", VENV_PATH)  # nbgrader runs the venv's `alembic`
-        return _grade_everything(Path(repository), Path(root), cheats, workers)
+        return _grade_everything(Path(repository), Path(root), cheats, everywhere, workers)
 
 
-def _grade_everything(repository, root, cheats, workers):
+def _grade_everything(repository, root, cheats, everywhere, workers):
     copy_course(root, [ASSIGNMENT], repository)
     config = Course(root).config
     api = NbGraderAPI(coursedir=CourseDirectory(config=config, root=str(root)), config=config)
@@ -407,9 +412,12 @@ def _grade_everything(repository, root, cheats, workers):
     students, paths = {}, {}
     for number, (name, cheat) in enumerate(cheats.items()):
         student = f"{'ab'[number % 2]}-{name}"
-        students[name] = student
         nb = learner_notebook(repository, cheat)
-        for folder in (root / "submitted" / student / ASSIGNMENT, root / "learners" / student):
+        folders = [root / "learners" / student]
+        if name in everywhere:
+            students[name] = student
+            folders.append(root / "submitted" / student / ASSIGNMENT)
+        for folder in folders:
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
         paths[name] = root / "learners" / student / f"{ASSIGNMENT}.ipynb"
@@ -417,14 +425,11 @@ def _grade_everything(repository, root, cheats, workers):
         checked = dict(zip(paths, pool.map(_check, paths.values())))
     outcomes = {outcome.student: outcome for outcome in grade_class(root, ASSIGNMENT, workers=workers).outcomes}
     plain = _plain_autograde(root, list(students.values()))
-    results = {}
+    results = {name: {"check": checked[name]} for name in cheats}
     for name, student in students.items():
         outcome = outcomes[student]
-        results[name] = {
-            "check": checked[name],
-            "classe": ({cell: score for cell, (score, _) in outcome.cells.items()}, any(f.kind == Kind.FLAG for f in outcome.findings)),
-            "nbgrader": (plain[student], None),
-        }
+        results[name]["classe"] = ({c.grade_id: c.score for c in outcome.cells}, any(f.kind == Kind.FLAG for f in outcome.findings))
+        results[name]["nbgrader"] = (plain[student], None)
     return results
 
 
@@ -443,8 +448,10 @@ def test_the_notebook_has_trials_to_forge():
     assert "test_MySequential" in trials  # the test is about something
 
 
-@pytest.mark.parametrize("grader", ["check", "classe", "nbgrader"])
-@pytest.mark.parametrize("name", sorted(CHEATS))
+@pytest.mark.parametrize(
+    "name, grader",
+    [(name, grader) for name in sorted(CHEATS) for grader in ("check", "classe", "nbgrader") if grader == "check" or name in EVERY_GRADER],
+)
 def test_no_cheat_gains_a_point_on_a_trial(graded, name, grader):
     trials = trial_cells(ROOT)
     cheating, _ = graded[name][grader]
@@ -456,7 +463,7 @@ def test_no_cheat_gains_a_point_on_a_trial(graded, name, grader):
 
 @pytest.mark.parametrize("name", sorted(CHEATS))
 def test_every_visible_cheat_is_flagged(graded, name):
-    flagged = {grader: graded[name][grader][1] for grader in ("check", "classe")}
+    flagged = {grader: graded[name][grader][1] for grader in ("check", "classe") if grader in graded[name]}
     assert flagged == dict.fromkeys(flagged, CHEATS[name].visible), flagged
 
 
