@@ -10,12 +10,13 @@ from unittest import mock
 
 import pytest
 import torch
+from safetensors.torch import save
 from nbformat.v4 import new_code_cell, new_output
 
 from constructeur.grading import wire
 from constructeur.grading.outputs import STOPPED, Event, events
 from constructeur.grading.remote import REQUEST, run_test
-from constructeur.grading.trial import MIME, check, collect, function_source
+from constructeur.grading.trial import MIME, check, collect, function_source, raised
 from constructeur.grading.wire import NotData, decode, encode
 
 DOUBLE = '''def given(rng):
@@ -69,8 +70,10 @@ def _displayed(value):
 
 def test_data_crosses_and_objects_do_not():
     state = torch.nn.Linear(2, 3).state_dict()
-    data = decode(encode({"state": state, "shape": torch.Size([2, 3]), "c": torch.ones(2, dtype=torch.complex64)}))
+    wide = torch.randn(2, 3, dtype=torch.complex128)
+    data = decode(encode({"state": state, "shape": torch.Size([2, 3]), "c": torch.ones(2, dtype=torch.complex64), "w": wide.T}))
     assert data["shape"] == [2, 3] and data["c"].dtype == torch.complex64
+    assert data["w"].dtype == torch.complex128 and torch.equal(data["w"], wide.T)  # safetensors has no complex128
     assert torch.equal(data["state"]["weight"], state["weight"])
     with pytest.raises(NotData, match="Linear"):
         encode({"net": torch.nn.Linear(2, 3)})
@@ -101,6 +104,7 @@ def test_a_tensor_subclass_crosses_as_a_plain_tensor():
         ({"tree": "x" * (wire.MAX_BYTES + 1), "tensors": ""}, "Mio"),
         ({"tree": None, "tensors": "pas du base64 !"}, "illisibles"),
         ({"tree": nested(10**5), "tensors": ""}, "arbre JSON"),
+        ({"tree": {"$tensor": "0", "complex": True}, "tensors": base64.b64encode(save({"0": torch.ones(3)})).decode()}, "parties"),
     ],
 )
 def test_forged_payloads_are_refused_in_french(payload, problem):
@@ -189,3 +193,14 @@ def test_the_learner_code_is_measured_without_tensorfloat32():
     kernel.names = {"tf32": lambda: [torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32]}
     assert run_test(source, kernel, new_code_cell()) == []
     assert torch.backends.cudnn.allow_tf32  # the setting is given back
+
+
+def test_raised_tells_the_exception_and_what_it_derives_from():
+    class Mine(ValueError):
+        pass
+
+    def fail():
+        raise Mine("n vaut -1")
+
+    assert raised(fail) == {"type": "Mine", "message": "n vaut -1", "kinds": ["Mine", "ValueError", "Exception", "BaseException", "object"]}
+    assert raised(lambda: None) is None

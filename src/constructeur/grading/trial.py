@@ -51,10 +51,10 @@ def check(given, measure, judge):
         _collected.append((given, measure, judge))
         return
     generator = torch.Generator().manual_seed(secrets.randbits(63))
-    inputs = decode(encode(given(generator)))
+    payload = encode(given(generator))
     with full_float32():
-        seen = decode(encode(measure(inputs)))  # what the grader would receive
-    judge(inputs, seen)
+        seen = decode(encode(measure(decode(payload))))  # what the grader would receive
+    judge(decode(payload), seen)  # inputs of its own, as in the grader: measure may change its
 
 
 @contextlib.contextmanager
@@ -73,11 +73,13 @@ def full_float32():
 
 
 def raised(action):
-    """The exception ``action()`` raises, as data (``{"type", "message"}``), or None."""
+    """The exception ``action()`` raises, as data (``{"type", "message", "kinds"}``, kinds
+    being the names of its class and of every class it derives from), or None."""
     try:
         action()
     except Exception as error:  # any exception is an observation here
-        return {"type": type(error).__name__, "message": str(error)}
+        kinds = [kind.__name__ for kind in type(error).__mro__]
+        return {"type": type(error).__name__, "message": str(error), "kinds": kinds}
     return None
 
 

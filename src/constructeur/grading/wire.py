@@ -22,6 +22,7 @@ import torch
 from safetensors.torch import load, save
 
 TENSOR = "$tensor"  # the key of a JSON object that stands for a tensor of the blob
+COMPLEX = "complex"  # with it, the blob holds the tensor's real and imaginary parts (last axis)
 MAX_BYTES = 2**20  # the largest payload decoded (base64 and JSON included)
 MAX_DEPTH = 20  # lists and dicts nested deeper than this are refused
 
@@ -45,7 +46,11 @@ def encode(value) -> dict:
         if isinstance(item, torch.Tensor):
             key = str(len(tensors))
             # as_subclass: a tensor subclass crosses as the plain tensor it holds
-            tensors[key] = item.detach().as_subclass(torch.Tensor).cpu().contiguous().clone()
+            tensor = item.detach().as_subclass(torch.Tensor).cpu()
+            if tensor.is_complex():  # safetensors holds no complex128: the parts cross
+                tensors[key] = torch.view_as_real(tensor.resolve_conj()).contiguous().clone()
+                return {TENSOR: key, COMPLEX: True}
+            tensors[key] = tensor.contiguous().clone()
             return {TENSOR: key}
         if isinstance(item, (list, tuple)):  # torch.Size too
             return [tree(element, depth + 1) for element in item]
@@ -54,7 +59,11 @@ def encode(value) -> dict:
         raise NotData(f"un objet de type {type(item).__name__} ne peut pas être transmis comme donnée")
 
     payload = tree(value, 0)
-    return {"tree": payload, "tensors": base64.b64encode(save(tensors)).decode("ascii") if tensors else ""}
+    try:
+        blob = save(tensors) if tensors else b""
+    except Exception as error:  # a dtype safetensors does not hold
+        raise NotData(f"un tenseur ne peut pas être transmis ({type(error).__name__}\u00a0: {error})") from None
+    return {"tree": payload, "tensors": base64.b64encode(blob).decode("ascii")}
 
 
 def decode(payload) -> object:
@@ -80,10 +89,15 @@ def decode(payload) -> object:
             return item
         if isinstance(item, list):
             return [value(element, depth + 1) for element in item]
-        if isinstance(item, dict) and set(item) == {TENSOR}:
+        if isinstance(item, dict) and set(item) in ({TENSOR}, {TENSOR, COMPLEX}):
             if item[TENSOR] not in tensors:
                 raise NotData("la réponse cite un tenseur qu'elle ne contient pas")
-            return tensors[item[TENSOR]]
+            tensor = tensors[item[TENSOR]]
+            if not item.get(COMPLEX):
+                return tensor
+            if tensor.dtype not in (torch.float32, torch.float64) or tensor.dim() == 0 or tensor.shape[-1] != 2:
+                raise NotData("un tenseur complexe de la réponse n'a pas ses deux parties")
+            return torch.view_as_complex(tensor.contiguous())
         if isinstance(item, dict):  # nbformat's NotebookNode too: what JSON gave
             return {str(key): value(element, depth + 1) for key, element in item.items()}
         raise NotData(f"la réponse contient un objet de type {type(item).__name__}")
