@@ -49,7 +49,7 @@ def run_test(source: str, execute: Callable[[str], list], cell) -> list | None:
         seen = decode(answer.get("seen") if isinstance(answer, dict) else None)
         judge(decode(payload), seen)
     except AssertionError as failure:
-        return [error_output("AssertionError", str(failure))]
+        return [error_output("AssertionError", one_line(failure)[:SHORT])]  # it may quote the kernel's text
     except NotData as problem:
         return [stopped_output(f"{event_text(record(cell, Event.UNREADABLE_ANSWER))} ({problem})")]
     except Exception as error:  # a forged answer the judge cannot read: no point either
