@@ -145,7 +145,7 @@ def _submit(root, student, case):
 
 
 def _grades(result):
-    return {o.student: (o.status, o.score, o.cells) for o in result.outcomes}
+    return {o.student: (o.status, o.score, {c.grade_id: (c.score, c.max_score) for c in o.cells}) for o in result.outcomes}
 
 
 def _check_expected(result):
