@@ -71,7 +71,8 @@ def _course_tests(resources) -> dict[str, str]:
         return {}
     with Gradebook(where["db_url"]) as gradebook:
         notebook = gradebook.find_notebook(where["notebook"], where["assignment"])
-        return {cell.name: cell.source for cell in notebook.source_cells if cell.name in {g.name for g in notebook.grade_cells}}
+        graded = {cell.name for cell in notebook.grade_cells}
+        return {cell.name: cell.source for cell in notebook.source_cells if cell.name in graded}
 
 
 class GuardedExecute(Execute):
